@@ -1,0 +1,14 @@
+/*  lc_machine.h - one model machine: sockets, reactor, ticks, start, stop.
+*/
+#ifndef LC_MACHINE_H_INCLUDED
+#define LC_MACHINE_H_INCLUDED
+
+//  `lclock machine ...`: argv [0] is "machine". Returns the exit status.
+int
+    lc_machine_main (int argc, char *argv []);
+
+//  `lclock keygen ID DIR`. Returns the exit status.
+int
+    lc_keygen_main (int argc, char *argv []);
+
+#endif

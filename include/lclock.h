@@ -1,0 +1,58 @@
+/*  lclock.h - public umbrella header: version, limits, defaults.
+
+    lclock is a scale model of a small asynchronous distributed system:
+    one process per model machine, Lamport clocks, ZeroMQ PUSH/PULL links.
+    ../shared/SPEC.md (mirrored in docs/) is the contract for every format
+    and exit code named here.
+*/
+#ifndef LCLOCK_H_INCLUDED
+#define LCLOCK_H_INCLUDED
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+
+#define LCLOCK_VERSION          "0.1.0"
+
+//  Exit statuses (SPEC section 2 and 6)
+#define LC_EXIT_OK              0   //  ran to the end, or all checks hold
+#define LC_EXIT_FAILURE         1   //  runtime failure, or a check failed
+#define LC_EXIT_USAGE           2   //  usage or configuration error
+#define LC_EXIT_START_TIMEOUT   3   //  a peer never appeared
+
+//  Limits
+#define LC_ID_MIN               1       //  smallest machine id
+#define LC_ID_MAX               65535   //  largest machine id
+#define LC_PEERS_MAX            1023    //  peers of one machine (a run of 1024)
+#define LC_RATE_MAX             1000000 //  ticks per model second
+#define LC_ROLL_MAX             1000000 //  largest roll K
+#define LC_CLOCK_MAX            ((uint64_t) 1 << 62)    //  clocks above are bad input
+#define LC_ENDPOINT_MAX         256     //  bytes of one endpoint string
+#define LC_QUEUE_MAX            (1u << 22)  //  receive buffer cap; the reader
+                                            //  stops draining beyond it
+
+//  Defaults (SPEC section 1 and 2)
+#define LC_DEFAULT_RATE_MIN     1       //  rates drawn from 1..6
+#define LC_DEFAULT_RATE_MAX     6
+#define LC_DEFAULT_ROLL         10      //  roll 1..10
+#define LC_DEFAULT_DURATION     60.0    //  model seconds
+#define LC_DEFAULT_SPEED        1.0     //  model seconds per wall second
+#define LC_DEFAULT_START_TIMEOUT 30.0   //  wall seconds; 0 waits forever
+#define LC_DEFAULT_LOG_DIR      "."
+
+//  Timing (wall milliseconds unless named otherwise)
+#define LC_LATE_TICK_US         1000    //  a tick later than this is late
+#define LC_ANNOUNCE_MS          100     //  announcement period at start
+#define LC_GRACE_MS             1000    //  drain after stop, not scaled
+#define LC_RECONNECT_MS         20      //  ZMQ reconnect interval
+#define LC_RECONNECT_MAX_MS     200     //  ZMQ reconnect back-off cap
+#define LC_HEARTBEAT_IVL_MS     1000    //  ZMTP heartbeat interval
+#define LC_HEARTBEAT_TIMEOUT_MS 10000   //  ZMTP heartbeat timeout
+#define LC_LINGER_MS            2000    //  linger at close: queued data goes
+#define LC_SNDHWM               10000   //  messages queued per peer at most
+#define LC_RCVHWM               10000   //  messages queued by ZMQ for us
+#define LC_MAXMSGSIZE           1024    //  bytes; bigger drops the connection
+#define LC_REPORT_EVERY_MS      1000    //  bad-input reports on stderr at most
+                                        //  once per this period
+
+#endif

@@ -1,0 +1,54 @@
+/*  main.c - `lclock SUBCOMMAND` dispatch, nothing else.
+*/
+#include "lclock.h"
+#include "lc_machine.h"
+#include "lc_analyze.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    const char *name;           //  subcommand as typed
+    int (*run) (int argc, char *argv []);   //  its entry point
+    const char *summary;        //  one line for --help
+} s_command_t;
+
+static const s_command_t s_commands [] = {
+    { "machine", lc_machine_main, "run one model machine" },
+    { "analyze", lc_analyze_main, "check a run's logs and report on it" },
+    { "keygen",  lc_keygen_main,  "write a CURVE certificate pair" },
+};
+
+static void
+s_usage (FILE *out)
+{
+    fprintf (out, "usage: lclock COMMAND [OPTIONS]\n\n"
+                  "A scale model of a small asynchronous distributed system\n"
+                  "with Lamport clocks. Commands:\n");
+    for (size_t i = 0; i < sizeof s_commands / sizeof s_commands [0]; i++)
+        fprintf (out, "  %-9s %s\n", s_commands [i].name, s_commands [i].summary);
+    fprintf (out, "\n'lclock COMMAND --help' explains each; docs/ and "
+                  "SPEC.md have the formats.\n");
+}
+
+int
+main (int argc, char *argv [])
+{
+    if (argc < 2) {
+        s_usage (stderr);
+        return LC_EXIT_USAGE;
+    }
+    if (strcmp (argv [1], "--help") == 0 || strcmp (argv [1], "-h") == 0) {
+        s_usage (stdout);
+        return LC_EXIT_OK;
+    }
+    if (strcmp (argv [1], "--version") == 0) {
+        printf ("lclock %s\n", LCLOCK_VERSION);
+        return LC_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof s_commands / sizeof s_commands [0]; i++)
+        if (strcmp (argv [1], s_commands [i].name) == 0)
+            return s_commands [i].run (argc - 1, argv + 1);
+    fprintf (stderr, "lclock: unknown command '%s' (try 'lclock --help')\n", argv [1]);
+    return LC_EXIT_USAGE;
+}
