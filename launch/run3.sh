@@ -1,0 +1,473 @@
+#!/usr/bin/env bash
+# launch/run3.sh - the classic experiment on one host: three (or N) machines
+# with different tick rates on loopback, a live status line, then analysis.
+# SPEC section 7. `launch/run3.sh --help` tells the options.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+me=run3.sh
+
+#  Bounds, in wall seconds unless named otherwise
+START_ATTEMPTS=3        #  whole starts tried when a port was taken meanwhile
+START_TIMEOUT=30        #  the machines' own --start-timeout (SPEC default)
+STOP_TIMEOUT=15         #  after SIGTERM: 1 s drain + linger + logs, then KILL
+OVERRUN=15              #  past the expected end before we stop them ourselves
+PORT_LOW=20000          #  ports drawn from PORT_LOW..PORT_HIGH-1: below the
+PORT_HIGH=32768         #  ephemeral range, so no outgoing connection takes one
+MACHINES_MAX=1024       #  LC_PEERS_MAX + 1 (include/lclock.h)
+RATE_MAX=1000000        #  LC_RATE_MAX
+ROLL_MAX=1000000        #  LC_ROLL_MAX
+
+usage () {
+    cat <<EOF
+usage: launch/run3.sh [--duration SEC] [--speed S] [--rate R|MIN-MAX]
+                      [--roll K] [--seed N] [--machines N] [--help]
+
+Builds lclock if needed (build/release), starts N machines on loopback on
+free ports, shows a status line every second, stops them (Ctrl-C stops them
+early, cleanly), and runs 'lclock analyze' on the run directory.
+
+  --duration SEC   model seconds to run (default 60)
+  --speed S        model seconds per wall second (default 1)
+  --rate R|MIN-MAX tick rate of every machine, or the range each machine
+                   draws its own from (default: each draws from 1-6)
+  --roll K         roll 1..K on an empty tick (default 10)
+  --seed N         run seed shared by all machines (default: drawn, printed)
+  --machines N     number of machines, at least 2 (default 3)
+  --help           this text
+
+Each run gets a new directory runs/YYYYmmdd-HHMMSS[-N] holding
+machine-ID.csv, machine-ID.json (docs/log-format.md), report.md, and the
+machines' stderr and command lines in launch/. Wall time is duration/speed.
+Environment: LCLOCK=PATH uses that lclock binary instead of building one.
+
+Exit status: 0 all machines ran and stopped cleanly and the analysis found
+no failed check (or the analyzer is not available); 1 a machine failed or a
+check failed; 2 bad option.
+EOF
+}
+
+die () { echo "$me: $*" >&2; exit 1; }
+
+usage_error () { echo "$me: $*" >&2; exit 2; }
+
+say () { echo "$me: $*"; }
+
+# ---------------------------------------------------------------------------
+#  Options
+
+duration=60 speed=1 rate="" roll="" seed="" machines=3
+
+is_uint () { [[ $1 =~ ^[0-9]+$ ]]; }
+is_number () { [[ $1 =~ ^[0-9]+(\.[0-9]+)?$|^\.[0-9]+$ ]]; }
+is_positive () { is_number "$1" && awk -v x="$1" 'BEGIN { exit !(x > 0) }'; }
+
+#  A decimal fits in 64 bits unsigned: at most 20 digits, and not above
+#  18446744073709551615 (compared as strings of equal length).
+fits_u64 () {
+    local n=$1 max=18446744073709551615
+    while [[ $n == 0?* ]]; do n=${n#0}; done
+    #  equal lengths: the lexical order is the numeric order
+    [ ${#n} -lt 20 ] || { [ ${#n} -eq 20 ] && [ "$(printf '%s\n' "$n" "$max" | LC_ALL=C sort | tail -n 1)" = "$max" ]; }
+}
+
+in_range () {   # in_range VALUE MIN MAX (VALUE a string of digits)
+    [ ${#1} -le 9 ] && [ "$((10#$1))" -ge "$2" ] && [ "$((10#$1))" -le "$3" ]
+}
+
+check_rate () {
+    local lo hi
+    if [[ $1 =~ ^([0-9]+)-([0-9]+)$ ]]; then
+        lo=${BASH_REMATCH[1]} hi=${BASH_REMATCH[2]}
+    elif is_uint "$1"; then
+        lo=$1 hi=$1
+    else
+        usage_error "--rate '$1': want a whole number R or a range MIN-MAX, e.g. 1-6"
+    fi
+    if ! in_range "$lo" 1 "$RATE_MAX" || ! in_range "$hi" 1 "$RATE_MAX"; then
+        usage_error "--rate '$1': rates are whole numbers 1..$RATE_MAX"
+    fi
+    [ "$((10#$lo))" -le "$((10#$hi))" ] || usage_error "--rate '$1': MIN is above MAX"
+}
+
+parse_options () {
+    local opt value
+    while [ $# -gt 0 ]; do
+        opt=$1
+        case "$opt" in
+            --help|-h) usage; exit 0 ;;
+            --*=*) value=${opt#*=}; opt=${opt%%=*}; shift ;;
+            --duration|--speed|--rate|--roll|--seed|--machines)
+                [ $# -ge 2 ] || usage_error "$opt needs a value"
+                value=$2; shift 2 ;;
+            *) usage_error "unknown argument '$opt' (see launch/run3.sh --help)" ;;
+        esac
+        case "$opt" in
+            --duration)
+                is_positive "$value" \
+                    || usage_error "--duration '$value': want a number of model seconds above 0"
+                duration=$value ;;
+            --speed)
+                is_positive "$value" \
+                    || usage_error "--speed '$value': want a number above 0"
+                speed=$value ;;
+            --rate) check_rate "$value"; rate=$value ;;
+            --roll)
+                { is_uint "$value" && in_range "$value" 1 "$ROLL_MAX"; } \
+                    || usage_error "--roll '$value': want a whole number 1..$ROLL_MAX"
+                roll=$value ;;
+            --seed)
+                { is_uint "$value" && fits_u64 "$value"; } \
+                    || usage_error "--seed '$value': want a whole number 0..18446744073709551615"
+                seed=$value ;;
+            --machines)
+                { is_uint "$value" && in_range "$value" 2 "$MACHINES_MAX"; } \
+                    || usage_error "--machines '$value': want a whole number 2..$MACHINES_MAX"
+                machines=$((10#$value)) ;;
+            *) usage_error "unknown option '$opt' (see launch/run3.sh --help)" ;;
+        esac
+    done
+}
+
+# ---------------------------------------------------------------------------
+#  Build
+
+#  The release build is (re)made on first use and whenever a source, header
+#  or CMakeLists.txt is newer than the binary; its output goes to a log that
+#  is shown only when the build fails.
+build () {
+    local dir="$top/build/release" log
+    lclock="$dir/lclock"
+    log="$dir/build.log"
+    if [ -x "$lclock" ] && [ -f "$dir/CMakeCache.txt" ] && [ -z "$(find \
+            "$top/src" "$top/include" "$top/CMakeLists.txt" -newer "$lclock" \
+            -print -quit)" ]; then
+        return 0
+    fi
+    mkdir -p "$dir"
+    say "building $dir (output in $log)"
+    if ! { cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
+            && cmake --build "$dir" -j "$(nproc)"; } >"$log" 2>&1; then
+        tail -n 30 "$log" >&2
+        die "build failed; the whole output is in $log"
+    fi
+}
+
+# ---------------------------------------------------------------------------
+#  Ports and the run directory
+
+#  free_ports N: N distinct TCP ports that nothing on this host uses now
+#  (listening or connected), one per line.
+free_ports () {
+    local n=$1 port
+    local -A taken=()
+    local got=()
+    while [ ${#got[@]} -lt "$n" ]; do
+        port=$((PORT_LOW + RANDOM % (PORT_HIGH - PORT_LOW)))
+        [ -z "${taken[$port]:-}" ] || continue
+        taken[$port]=1
+        ss -Htan "sport = :$port" | grep -q . && continue
+        got+=("$port")
+    done
+    printf '%s\n' "${got[@]}"
+}
+
+#  new_run_dir: creates and prints runs/YYYYmmdd-HHMMSS[-N]; mkdir without -p
+#  is the claim, so two launchers started in the same second never share one.
+new_run_dir () {
+    local base n=1 dir
+    mkdir -p "$top/runs"
+    base="$top/runs/$(date +%Y%m%d-%H%M%S)"
+    dir=$base
+    until mkdir "$dir" 2>/dev/null; do
+        n=$((n + 1))
+        dir="$base-$n"
+    done
+    mkdir "$dir/launch"
+    echo "$dir"
+}
+
+# ---------------------------------------------------------------------------
+#  Machines
+
+pids=()         #  pid of each machine's `timeout` wrapper, index = id - 1
+status=()       #  exit status of each machine once it has ended, else ""
+
+#  start_machines: one attempt; fills pids. Each machine runs under timeout,
+#  which gives it a process group of its own: Ctrl-C on the terminal reaches
+#  only this script, which forwards it once (SIGTERM: SPEC section 2).
+start_machines () {
+    local ports i j bound args
+    mapfile -t ports < <(free_ports "$machines")
+    bound=$(awk -v d="$duration" -v s="$speed" -v st="$START_TIMEOUT" -v o="$OVERRUN" \
+        'BEGIN { printf "%d", st + d / s + 1 + 2 * o }')
+    pids=() status=()
+    : >"$run/launch/commands.txt"
+    for ((i = 1; i <= machines; i++)); do
+        args=(machine --id "$i" --bind "tcp://127.0.0.1:${ports[i - 1]}")
+        for ((j = 1; j <= machines; j++)); do
+            [ "$j" -eq "$i" ] || args+=(--peer "$j=tcp://127.0.0.1:${ports[j - 1]}")
+        done
+        args+=(--log-dir "$run" --duration "$duration" --speed "$speed" --seed "$seed")
+        [ -z "$rate" ] || args+=(--rate "$rate")
+        [ -z "$roll" ] || args+=(--roll "$roll")
+        args+=(--quiet)
+        echo "$lclock ${args[*]}" >>"$run/launch/commands.txt"
+        timeout -s KILL "$bound" "$lclock" "${args[@]}" </dev/null \
+            >"$run/launch/machine-$i.out" 2>"$run/launch/machine-$i.err" &
+        pids+=($!)
+        status+=("")
+    done
+}
+
+#  reap: records the status of every machine that has ended; sets running to
+#  how many are still running. (Not in a subshell: wait needs our children.)
+running=0
+reap () {
+    local i rc
+    running=0
+    for ((i = 0; i < machines; i++)); do
+        [ -z "${status[i]}" ] || continue
+        if kill -0 "${pids[i]}" 2>/dev/null; then
+            running=$((running + 1))
+        else
+            rc=0
+            wait "${pids[i]}" || rc=$?
+            status[i]=$rc
+        fi
+    done
+}
+
+signal_all () {   # signal_all SIG: to every machine still running
+    local i
+    for ((i = 0; i < machines; i++)); do
+        [ -n "${status[i]}" ] && continue
+        if [ "$1" = KILL ]; then
+            #  the whole group: the timeout wrapper and the machine under it
+            kill -KILL -- "-${pids[i]}" 2>/dev/null || kill -KILL "${pids[i]}" 2>/dev/null || true
+        else
+            kill "-$1" "${pids[i]}" 2>/dev/null || true
+        fi
+    done
+}
+
+#  stop_all: SIGTERM, then up to STOP_TIMEOUT for the 1 s drain and the logs,
+#  then SIGKILL.
+stop_all () {
+    local waited=0
+    signal_all TERM
+    reap
+    while [ "$running" -gt 0 ]; do
+        if [ "$waited" -ge $((STOP_TIMEOUT * 10)) ] || [ "$interrupts" -ge 2 ]; then
+            echo >&2
+            echo "$me: machines still running after ${STOP_TIMEOUT}s; killing them" >&2
+            signal_all KILL
+            sleep 0.2
+            reap
+            break
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+        reap
+    done
+}
+
+interrupts=0
+# shellcheck disable=SC2317  # trap handlers
+on_signal () {
+    interrupts=$((interrupts + 1))
+    if [ "$interrupts" -eq 1 ]; then
+        [ ${#pids[@]} -eq 0 ] && exit 130
+        echo >&2
+        echo "$me: stopping the machines (Ctrl-C again to kill them now)" >&2
+        signal_all TERM
+    else
+        signal_all KILL
+    fi
+}
+
+# shellcheck disable=SC2317
+on_exit () {
+    #  never leave a machine behind, whatever ended this script
+    [ ${#pids[@]} -gt 0 ] && signal_all KILL
+    return 0
+}
+
+#  all_started: true once every machine has created its CSV log, which it
+#  does when all peers are ready and ticking starts (SPEC section 2).
+all_started () {
+    local i
+    for ((i = 1; i <= machines; i++)); do
+        [ -f "$run/machine-$i.csv" ] || return 1
+    done
+}
+
+#  bind_failure: true if an ended machine said it could not bind its port.
+bind_failure () {
+    local i
+    for ((i = 0; i < machines; i++)); do
+        [ -n "${status[i]}" ] && [ "${status[i]}" != 0 ] \
+            && grep -qiE 'address already in use|in use|bind' "$run/launch/machine-$((i + 1)).err" \
+            && return 0
+    done
+    return 1
+}
+
+# ---------------------------------------------------------------------------
+#  The status line
+
+now_ms () { date +%s%3N; }
+
+#  status_of ID: "mID rR cCLOCK qQUEUE", from the machine's JSON summary and
+#  the last line of its CSV log; "?" for what is not there yet. A last line
+#  caught half-written has non-numbers where the figures go and shows "?".
+status_of () {
+    local id=$1 r="?" c="?" q="?" last
+    if [ -f "$run/machine-$id.json" ]; then
+        r=$(grep -o '"rate": *[0-9]*' "$run/machine-$id.json" 2>/dev/null | head -n 1 | grep -o '[0-9]*$' || true)
+        [ -n "$r" ] || r="?"
+    fi
+    if [ -f "$run/machine-$id.csv" ]; then
+        last=$(tail -n 1 "$run/machine-$id.csv" 2>/dev/null || true)
+        IFS=, read -r _ _ _ _ c q _ <<<"$last"
+        [[ $c =~ ^[0-9]+$ ]] || c="?"
+        [[ $q =~ ^[0-9]+$ ]] || q="?"
+    fi
+    echo "m$id r$r c$c q$q"
+}
+
+show_status () {
+    local line i elapsed
+    if [ "$t0" -eq 0 ]; then
+        line="waiting for $machines machines to connect"
+    else
+        elapsed=$((($(now_ms) - t0) / 1000))
+        line=$(printf '%4d/%ss' "$elapsed" "$wall")
+        if [ "$interrupts" -gt 0 ] || [ $((elapsed * 1000)) -gt "$wall_ms" ]; then
+            line+=" stopping"
+        fi
+        for ((i = 1; i <= machines; i++)); do
+            line+=" $(status_of "$i")"
+            [ "$i" -lt "$machines" ] && line+=" |"
+        done
+    fi
+    if [ "$tty" = 1 ]; then
+        #  one screen line, redrawn in place: a wrapped line would not be
+        line=${line:0:$(($(tput cols 2>/dev/null || echo 80) - 1))}
+        printf '\r%s\033[K' "$line"
+    else
+        echo "$line"
+    fi
+}
+
+# ---------------------------------------------------------------------------
+#  Main
+
+parse_options "$@"
+if [ -n "${LCLOCK:-}" ]; then
+    lclock=$LCLOCK
+    [ -x "$lclock" ] || die "LCLOCK=$lclock is not an executable"
+else
+    # shellcheck source=launch/deps.sh
+    . "$top/launch/deps.sh"
+    lc_deps run || exit 1
+    build
+fi
+command -v ss >/dev/null || die "ss not found; install it with: sudo apt-get install -y iproute2"
+[ -n "$seed" ] || seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+wall=$(awk -v d="$duration" -v s="$speed" 'BEGIN { printf "%g", d / s }')
+wall_ms=$(awk -v d="$duration" -v s="$speed" 'BEGIN { printf "%d", 1000 * d / s }')
+tty=0
+[ -t 1 ] && tty=1
+
+trap on_signal INT TERM
+trap on_exit EXIT
+
+say "$machines machines, duration ${duration} model s at speed $speed (${wall} s wall), rate ${rate:-1-6 each}, seed $seed"
+say "repeat with: launch/run3.sh --seed $seed --duration $duration --speed $speed --machines $machines${rate:+ --rate $rate}${roll:+ --roll $roll}"
+
+attempt=1
+early=()
+while :; do
+    run=$(new_run_dir)
+    start_machines
+    t0=0
+    #  Start phase: every machine has a log, or one ended before that
+    while ! all_started; do
+        [ "$interrupts" -eq 0 ] || break
+        reap
+        [ "$running" -eq "$machines" ] || break
+        sleep 0.1
+    done
+    if all_started || [ "$interrupts" -gt 0 ]; then
+        break
+    fi
+    early=("${status[@]}")      #  who ended on their own, before stop_all
+    stop_all
+    if bind_failure && [ "$attempt" -lt "$START_ATTEMPTS" ]; then
+        say "a port was taken meanwhile; starting again on other ports"
+        rm -rf "$run"
+        attempt=$((attempt + 1))
+        continue
+    fi
+    break
+done
+
+if all_started; then
+    t0=$(now_ms)
+    say "run directory: $run"
+fi
+#  Run phase: a status line per second until every machine has ended; if
+#  they overrun their end by OVERRUN seconds they are stopped.
+reap
+while [ "$running" -gt 0 ]; do
+    show_status
+    if [ "$interrupts" -gt 0 ] || { [ "$t0" -gt 0 ] \
+            && [ $(($(now_ms) - t0)) -gt $((wall_ms + OVERRUN * 1000)) ]; }; then
+        [ "$interrupts" -gt 0 ] || { echo; say "machines overran their end by ${OVERRUN}s; stopping them"; }
+        stop_all
+        break
+    fi
+    #  in the background, so that a signal is handled at once
+    sleep 1 &
+    wait $! 2>/dev/null || true
+    reap
+done
+[ "$t0" -gt 0 ] && show_status
+[ "$tty" = 1 ] && echo
+trap - INT TERM
+
+failed=0
+for ((i = 0; i < machines; i++)); do
+    if ! all_started && [ -z "${early[i]}" ]; then
+        continue                #  stopped by us because another failed
+    fi
+    if [ "${status[i]}" != 0 ]; then
+        failed=1
+        echo "$me: machine $((i + 1)) exited with status ${status[i]}; its stderr:" >&2
+        sed 's/^/    /' "$run/launch/machine-$((i + 1)).err" | tail -n 20 >&2
+    fi
+done
+pids=()
+
+if ! all_started; then
+    echo "$me: the machines did not start; run directory (stderr in launch/): $run" >&2
+    exit 1
+fi
+
+echo
+arc=0
+"$lclock" analyze "$run" || arc=$?
+echo
+if [ "$arc" -eq 0 ]; then
+    say "analysis: every check holds"
+elif [ -f "$run/report.md" ]; then
+    say "analysis: lclock analyze exited $arc (see the failed checks above)"
+    failed=1
+else
+    say "analysis: lclock analyze exited $arc and wrote no report (not available in this build?)"
+fi
+say "run directory: $run"
+[ -f "$run/report.md" ] && say "report: $run/report.md"
+[ "$failed" -eq 0 ] || exit 1
+exit 0
