@@ -1,0 +1,122 @@
+/*  lc_inject.c - a bad peer, for the run tests: sends what a machine must
+    reject, a bounded number of times, then exits.
+
+    lc_inject MODE ENDPOINT COUNT [SENDER]
+
+    garbage   COUNT raw TCP connections, each writing bytes that are not
+              ZMTP, then closing (ENDPOINT tcp://HOST:PORT)
+    oversize  COUNT ZeroMQ connections, each sending one message larger
+              than the machine's cap (ZeroMQ then drops the connection)
+    version   COUNT well-formed DATA messages of protocol version 2
+    unknown   COUNT well-formed DATA messages from sender SENDER (default
+              9999), which is no peer of the machine
+    junk      COUNT one-frame messages of junk bytes on one connection
+*/
+#include "lclock.h"
+#include "lc_wire.h"
+
+#include <czmq.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#define S_LINGER_MS     5000    //  time for queued messages to leave
+#define S_OVERSIZE      (LC_MAXMSGSIZE * 4)
+
+static int
+s_garbage (const char *endpoint, long count)
+{
+    char host [256];
+    int port;
+    if (sscanf (endpoint, "tcp://%255[^:]:%d", host, &port) != 2) {
+        fprintf (stderr, "lc_inject: garbage wants tcp://HOST:PORT\n");
+        return 2;
+    }
+    //  Starts with 0xff, as a ZMTP 3 greeting does, then breaks it: the
+    //  peer must refuse it whichever protocol it guesses
+    const char junk [] = "\xff" "\x00\x00\x00\x00\x00\x00\x00\x00\x7e" "GET / HTTP/1.0\r\n\r\n";
+    for (long i = 0; i < count; i++) {
+        int fd = socket (AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons ((uint16_t) port) };
+        if (inet_pton (AF_INET, host, &addr.sin_addr) != 1
+        ||  connect (fd, (struct sockaddr *) &addr, sizeof addr) != 0) {
+            perror ("lc_inject: connect");
+            return 1;
+        }
+        if (write (fd, junk, sizeof junk - 1) != (ssize_t) sizeof junk - 1)
+            perror ("lc_inject: write");
+        //  Let the peer read it before the close
+        char buf [64];
+        struct timeval tv = { 0, 200000 };
+        setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        while (read (fd, buf, sizeof buf) > 0)
+            ;
+        close (fd);
+    }
+    return 0;
+}
+
+static zsock_t *
+s_push (const char *endpoint)
+{
+    zsock_t *push = zsock_new (ZMQ_PUSH);
+    assert (push);
+    zsock_set_linger (push, S_LINGER_MS);
+    if (zsock_connect (push, "%s", endpoint)) {
+        fprintf (stderr, "lc_inject: cannot connect to %s\n", endpoint);
+        exit (2);
+    }
+    return push;
+}
+
+static void
+s_send_data (zsock_t *push, uint32_t sender, uint8_t version)
+{
+    lc_wire_msg_t msg = { .type = LC_MSG_DATA, .sender = sender, .seq = 1, .clock = 1 };
+    uint8_t header [LC_WIRE_HEADER_SIZE], body [LC_WIRE_BODY_MAX];
+    size_t size = lc_wire_encode (&msg, header, body);
+    header [2] = version;
+    zmq_send (zsock_resolve (push), header, sizeof header, ZMQ_SNDMORE);
+    zmq_send (zsock_resolve (push), body, size, 0);
+}
+
+int
+main (int argc, char *argv [])
+{
+    if (argc < 4) {
+        fprintf (stderr, "usage: lc_inject garbage|oversize|version|unknown|junk ENDPOINT COUNT [SENDER]\n");
+        return 2;
+    }
+    const char *mode = argv [1], *endpoint = argv [2];
+    long count = atol (argv [3]);
+    uint32_t sender = argc > 4 ? (uint32_t) atol (argv [4]) : 9999;
+    if (streq (mode, "garbage"))
+        return s_garbage (endpoint, count);
+    if (streq (mode, "oversize")) {
+        static uint8_t big [S_OVERSIZE];
+        for (long i = 0; i < count; i++) {
+            zsock_t *push = s_push (endpoint);
+            zmq_send (zsock_resolve (push), big, sizeof big, 0);
+            zclock_sleep (100);
+            zsock_destroy (&push);
+        }
+        return 0;
+    }
+    zsock_t *push = s_push (endpoint);
+    for (long i = 0; i < count; i++) {
+        if (streq (mode, "version"))
+            s_send_data (push, sender, LC_WIRE_VERSION + 1);
+        else
+        if (streq (mode, "unknown"))
+            s_send_data (push, sender, LC_WIRE_VERSION);
+        else
+        if (streq (mode, "junk"))
+            zstr_send (push, "not an lclock message");
+        else {
+            fprintf (stderr, "lc_inject: unknown mode '%s'\n", mode);
+            return 2;
+        }
+    }
+    zsock_destroy (&push);
+    return 0;
+}
