@@ -1,21 +1,1127 @@
-/*  lc_machine.c - placeholder; the machine is being written (issue 2).
+/*  lc_machine.c - one model machine: sockets, reactor, ticks, start, stop.
+
+    One process, one single-threaded zloop (SPEC sections 1 and 2):
+
+    - a PULL socket, bound; its reader moves every message that arrives
+      into the machine's own FIFO at once, so the FIFO length is the queue
+      length (ZeroMQ's own queues stay near empty);
+    - one PUSH socket per peer, connected, ZMQ_IMMEDIATE so that a send to
+      a peer with no live connection fails at once instead of piling up,
+      every send ZMQ_DONTWAIT so that a dead peer never stalls a tick;
+    - a timerfd on CLOCK_MONOTONIC, armed at absolute due times: tick k is
+      due at t0 + k / (rate * speed), whatever the handlers cost (zloop's
+      own timers have whole-millisecond resolution and drift);
+    - a signalfd for SIGINT and SIGTERM (czmq's own handler is off: it
+      would end zloop before we could drain and write the stop rows);
+    - a socket monitor on the PULL socket, to count the connections that
+      ZeroMQ drops by itself (not ZMTP, oversize message, failed CURVE).
+
+    Phases: ANNOUNCE (HELLO every 100 ms until every peer has answered,
+    then READY; start when every peer is ready), RUN (ticks), DRAIN (after
+    the end, a signal or an error: BYE to every peer, 1 s of wall time
+    taking messages in), then the unread rows, the stop row and the summary.
 */
-#include "lclock.h"
 #include "lc_machine.h"
-#include <stdio.h>
+#include "lc_clock.h"
+#include "lc_config.h"
+#include "lc_log.h"
+#include "lc_wire.h"
+
+#include <czmq.h>
+#include <jansson.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
+
+#define S_NS_PER_SEC    1000000000LL
+#define S_FD_TRACKED    65536       //  monitor tracks sockets below this fd
+
+typedef enum {
+    S_ANNOUNCE,                 //  looking for peers
+    S_RUN,                      //  ticking
+    S_DRAIN,                    //  stopped ticking, taking messages in
+    S_DONE                      //  logs complete
+} s_phase_t;
+
+typedef struct {
+    uint32_t id;                //  peer's machine id
+    const char *endpoint;       //  its PULL endpoint (in the config)
+    zsock_t *push;              //  our PUSH to it
+    bool answered;              //  it answered our HELLO (our link works)
+    bool heard;                 //  it announced itself (its link works)
+    bool ready;                 //  it said READY
+    bool left;                  //  it said BYE: no more sends to it
+} s_peer_t;
+
+typedef struct {
+    uint32_t sender;            //  sender id
+    uint64_t seq;               //  sender's send sequence number
+    uint64_t clock;             //  clock carried
+} s_queued_t;
+
+typedef struct {
+    uint64_t count;             //  events since the last report
+    int64_t last_ns;            //  monotonic time of the last report
+    const char *last_reason;    //  reason of the most recent event
+} s_rate_limit_t;
+
+typedef struct {
+    lc_config_t *config;        //  options and cluster file
+    lc_settings_t settings;     //  run settings, as announced
+    uint32_t rate;              //  ticks per model second
+    uint64_t seed;              //  the run seed
+    lc_rng_t rng;               //  this machine's RNG
+    s_phase_t phase;            //  where the machine is
+    zloop_t *loop;              //  the reactor
+    zsock_t *pull;              //  our PULL socket, bound
+    zsock_t *monitor;           //  PAIR reading the PULL socket's events
+    s_peer_t *peers;            //  one per peer, ascending id
+    size_t peer_count;          //  number of peers
+    zmq_pollitem_t tick_item;   //  the timerfd, as zloop poll item
+    zmq_pollitem_t signal_item; //  the signalfd, as zloop poll item
+    int announce_timer;         //  zloop timer id, or -1
+    int timeout_timer;          //  zloop timer id, or -1
+    s_queued_t *fifo;           //  the receive buffer (ring)
+    size_t fifo_cap;            //  ring capacity
+    size_t fifo_head;           //  index of the oldest message
+    size_t fifo_len;            //  messages in the buffer: the queue length
+    lc_log_t *log;              //  the CSV event log, from start on
+    char *csv_path;             //  log-dir/machine-ID.csv
+    char *json_path;            //  log-dir/machine-ID.json
+    int64_t t0_ns;              //  monotonic time of the start row
+    double start_time;          //  wall time of the start row
+    double stop_time;           //  wall time of the stop row
+    uint64_t last_tick;         //  floor (rate * duration)
+    int64_t end_ns;             //  monotonic end: t0 + duration / speed
+    uint64_t tick;              //  last tick run
+    uint64_t clock;             //  Lamport clock
+    uint64_t seq;               //  last send sequence number
+    uint64_t late_ticks;        //  ticks run more than 1 ms after due
+    int64_t max_lateness_ns;    //  worst lateness seen
+    uint64_t sent;              //  messages queued, one per recipient
+    uint64_t send_failed;       //  messages that could not be queued
+    uint64_t received;          //  recv rows
+    uint64_t unread;            //  unread rows
+    uint64_t rejected;          //  delivered messages that failed validation
+    uint64_t bad_connections;   //  connections ZeroMQ dropped by itself
+    uint64_t untrusted;         //  failed CURVE handshakes
+    uint64_t restarts;          //  --resume count
+    s_rate_limit_t reject_report;   //  stderr reports of rejected
+    s_rate_limit_t conn_report;     //  stderr reports of bad connections
+    uint8_t *fd_valid;          //  per PULL connection fd: 1 once a valid
+                                //  message came through it
+    const char *stop_reason;    //  duration, signal, error
+    int exit_status;            //  what the process returns
+} s_machine_t;
+
+//  --------------------------------------------------------------------------
+//  Time
+
+static int64_t
+s_mono_ns (void)
+{
+    struct timespec ts;
+    clock_gettime (CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * S_NS_PER_SEC + ts.tv_nsec;
+}
+
+static int64_t
+s_wall_us (void)
+{
+    struct timespec ts;
+    clock_gettime (CLOCK_REALTIME, &ts);
+    return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+//  Monotonic due time of tick k
+static int64_t
+s_due_ns (s_machine_t *self, uint64_t k)
+{
+    double period = (double) S_NS_PER_SEC / ((double) self->rate * self->settings.speed);
+    return self->t0_ns + (int64_t) llround ((double) k * period);
+}
+
+static void
+s_arm (s_machine_t *self, int64_t when_ns)
+{
+    struct itimerspec spec = { { 0, 0 }, { when_ns / S_NS_PER_SEC, when_ns % S_NS_PER_SEC } };
+    if (when_ns <= 0)
+        spec.it_value.tv_nsec = 1;      //  zero would disarm
+    timerfd_settime (self->tick_item.fd, TFD_TIMER_ABSTIME, &spec, NULL);
+}
+
+//  --------------------------------------------------------------------------
+//  Reports on stderr, at most one line per LC_REPORT_EVERY_MS per kind
+
+static void
+s_say (s_machine_t *self, const char *format, ...) CHECK_PRINTF (2);
+
+static void
+s_say (s_machine_t *self, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    fprintf (stderr, "lclock machine %u: ", self->config->id);
+    vfprintf (stderr, format, args);
+    fprintf (stderr, "\n");
+    va_end (args);
+}
+
+static void
+s_report (s_machine_t *self, s_rate_limit_t *limit, const char *what,
+          const char *reason, bool flush)
+{
+    int64_t now = s_mono_ns ();
+    if (!flush) {
+        limit->count++;
+        limit->last_reason = reason;
+    }
+    if (limit->count == 0)
+        return;
+    if (flush || now - limit->last_ns >= LC_REPORT_EVERY_MS * 1000000LL) {
+        s_say (self, "%s %" PRIu64 " (last: %s)", what, limit->count, limit->last_reason);
+        limit->count = 0;
+        limit->last_ns = now;
+    }
+}
+
+//  --------------------------------------------------------------------------
+//  The summary: machine-ID.json, replaced atomically
+
+static int
+s_write_summary (s_machine_t *self)
+{
+    lc_config_t *config = self->config;
+    json_t *peers = json_array ();
+    for (size_t i = 0; i < self->peer_count; i++)
+        json_array_append_new (peers, json_pack ("{s:i, s:s}",
+            "id", (json_int_t) self->peers [i].id,
+            "endpoint", self->peers [i].endpoint));
+    char run_id [17];
+    snprintf (run_id, sizeof run_id, "%016" PRIx64, self->settings.run_id);
+    json_t *seed = self->seed <= INT64_MAX
+                 ? json_integer ((json_int_t) self->seed)
+                 : json_real ((double) self->seed);
+    json_t *root = json_pack (
+        "{s:i, s:s, s:s, s:i, s:f, s:f, s:i, s:o, s:s, s:o,"
+        " s:f, s:o, s:o, s:i, s:i, s:i, s:f,"
+        " s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
+        "machine", (json_int_t) config->id,
+        "version", LCLOCK_VERSION,
+        "run_id", run_id,
+        "rate", (json_int_t) self->rate,
+        "speed", self->settings.speed,
+        "duration", self->settings.duration,
+        "roll", (json_int_t) self->settings.roll,
+        "seed", seed,
+        "bind", config->bind,
+        "peers", peers,
+        "start_time", self->start_time,
+        "stop_time", self->phase == S_DONE ? json_real (self->stop_time) : json_null (),
+        "stop_reason", self->phase == S_DONE ? json_string (self->stop_reason) : json_null (),
+        "restarts", (json_int_t) self->restarts,
+        "ticks", (json_int_t) self->tick,
+        "late_ticks", (json_int_t) self->late_ticks,
+        "max_lateness_ms", (double) self->max_lateness_ns / 1e6,
+        "sent", (json_int_t) self->sent,
+        "send_failed", (json_int_t) self->send_failed,
+        "received", (json_int_t) self->received,
+        "unread", (json_int_t) self->unread,
+        "rejected", (json_int_t) self->rejected,
+        "bad_connections", (json_int_t) self->bad_connections,
+        "untrusted", (json_int_t) self->untrusted,
+        "final_clock", (json_int_t) self->clock);
+    if (!root) {
+        s_say (self, "cannot build the JSON summary");
+        return -1;
+    }
+    char *tmp = zsys_sprintf ("%s.tmp", self->json_path);
+    int rc = json_dump_file (root, tmp, JSON_INDENT (2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION (16));
+    if (rc == 0 && rename (tmp, self->json_path) != 0)
+        rc = -1;
+    if (rc)
+        s_say (self, "cannot write %s: %s", self->json_path, strerror (errno));
+    json_decref (root);
+    zstr_free (&tmp);
+    return rc;
+}
+
+//  --------------------------------------------------------------------------
+//  The event log
+
+static void
+s_fatal_write (s_machine_t *self);
+
+static void
+s_log (s_machine_t *self, lc_row_t *row)
+{
+    row->time_us = s_wall_us ();
+    row->machine = self->config->id;
+    row->tick = self->tick;
+    row->clock = self->clock;
+    row->queue = self->fifo_len;
+    if (self->log && lc_log_write (self->log, row))
+        s_fatal_write (self);
+}
+
+//  --------------------------------------------------------------------------
+//  The receive buffer
+
+static bool
+s_fifo_push (s_machine_t *self, const lc_wire_msg_t *msg)
+{
+    if (self->fifo_len == self->fifo_cap) {
+        if (self->fifo_cap == LC_QUEUE_MAX)
+            return false;
+        size_t new_cap = self->fifo_cap ? self->fifo_cap * 2 : 64;
+        s_queued_t *grown = malloc (new_cap * sizeof *grown);
+        assert (grown);
+        for (size_t i = 0; i < self->fifo_len; i++)
+            grown [i] = self->fifo [(self->fifo_head + i) % self->fifo_cap];
+        free (self->fifo);
+        self->fifo = grown;
+        self->fifo_cap = new_cap;
+        self->fifo_head = 0;
+    }
+    s_queued_t *slot = &self->fifo [(self->fifo_head + self->fifo_len) % self->fifo_cap];
+    slot->sender = msg->sender;
+    slot->seq = msg->seq;
+    slot->clock = msg->clock;
+    self->fifo_len++;
+    return true;
+}
+
+static s_queued_t
+s_fifo_pop (s_machine_t *self)
+{
+    assert (self->fifo_len);
+    s_queued_t item = self->fifo [self->fifo_head];
+    self->fifo_head = (self->fifo_head + 1) % self->fifo_cap;
+    self->fifo_len--;
+    return item;
+}
+
+//  --------------------------------------------------------------------------
+//  Sending
+
+static s_peer_t *
+s_peer (s_machine_t *self, uint32_t id)
+{
+    for (size_t i = 0; i < self->peer_count; i++)
+        if (self->peers [i].id == id)
+            return &self->peers [i];
+    return NULL;
+}
+
+//  True if a DONTWAIT send to this peer will be queued now: with
+//  ZMQ_IMMEDIATE, POLLOUT means a live connection with room under its HWM.
+static bool
+s_can_send (s_peer_t *peer)
+{
+    return !peer->left && (zsock_events (peer->push) & ZMQ_POLLOUT);
+}
+
+static int
+s_send (s_peer_t *peer, const lc_wire_msg_t *msg)
+{
+    uint8_t header [LC_WIRE_HEADER_SIZE];
+    uint8_t body [LC_WIRE_BODY_MAX];
+    size_t body_size = lc_wire_encode (msg, header, body);
+    void *handle = zsock_resolve (peer->push);
+    if (zmq_send (handle, header, sizeof header, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
+        return -1;
+    //  Once the first part is queued the rest of the message is too
+    return zmq_send (handle, body, body_size, ZMQ_DONTWAIT) < 0 ? -1 : 0;
+}
+
+static void
+s_send_control (s_machine_t *self, s_peer_t *peer, lc_msg_type_t type)
+{
+    lc_wire_msg_t msg = { .type = type, .sender = self->config->id,
+                          .settings = self->settings };
+    if (type == LC_MSG_WELCOME && self->phase != S_ANNOUNCE)
+        msg.settings.flags |= LC_WIRE_FLAG_RUNNING;
+    //  A control message that finds no connection is simply repeated later
+    s_send (peer, &msg);
+}
+
+//  One send event: to one peer, or to all (SPEC section 1). The row lists
+//  the peers the message is queued for and is written before any message
+//  leaves.
+static void
+s_send_event (s_machine_t *self, s_peer_t **targets, size_t target_count)
+{
+    lc_row_t row = { .event = LC_EV_SEND, .has_msg = true };
+    self->clock = lc_clock_local (self->clock);
+    self->seq++;
+    for (size_t i = 0; i < target_count; i++) {
+        if (s_can_send (targets [i]))
+            row.peers [row.peer_count++] = (uint16_t) targets [i]->id;
+        else
+            self->send_failed++;
+    }
+    row.msg_sender = self->config->id;
+    row.msg_seq = self->seq;
+    row.msg_clock = self->clock;
+    s_log (self, &row);
+
+    lc_wire_msg_t msg = { .type = LC_MSG_DATA, .sender = self->config->id,
+                          .seq = self->seq, .clock = self->clock };
+    for (size_t i = 0; i < row.peer_count; i++) {
+        s_peer_t *peer = s_peer (self, row.peers [i]);
+        if (s_send (peer, &msg) == 0)
+            self->sent++;
+        else {
+            //  POLLOUT said it would go; only a bug or a race in libzmq
+            //  gets here, and the row already names the peer
+            self->send_failed++;
+            s_say (self, "send to machine %u failed after POLLOUT: %s",
+                   peer->id, zmq_strerror (zmq_errno ()));
+        }
+    }
+}
+
+static void
+s_broadcast (s_machine_t *self, lc_msg_type_t type)
+{
+    for (size_t i = 0; i < self->peer_count; i++)
+        s_send_control (self, &self->peers [i], type);
+}
+
+//  --------------------------------------------------------------------------
+//  Start and stop
+
+static int s_on_tick (zloop_t *loop, zmq_pollitem_t *item, void *arg);
+static int s_on_drained (zloop_t *loop, int timer_id, void *arg);
+static void s_take_messages (s_machine_t *self);
+
+static void
+s_start (s_machine_t *self)
+{
+    if (self->announce_timer >= 0)
+        zloop_timer_end (self->loop, self->announce_timer);
+    if (self->timeout_timer >= 0)
+        zloop_timer_end (self->loop, self->timeout_timer);
+    self->announce_timer = self->timeout_timer = -1;
+
+    self->log = lc_log_open (self->csv_path, true);
+    if (!self->log) {
+        s_say (self, "cannot create %s: %s", self->csv_path, strerror (errno));
+        self->exit_status = errno == EEXIST ? LC_EXIT_USAGE : LC_EXIT_FAILURE;
+        zsys_interrupted = 1;
+        return;
+    }
+    self->phase = S_RUN;
+    self->t0_ns = s_mono_ns ();
+    lc_row_t row = { .event = LC_EV_START };
+    for (size_t i = 0; i < self->peer_count; i++)
+        row.peers [row.peer_count++] = (uint16_t) self->peers [i].id;
+    s_log (self, &row);
+    self->start_time = (double) row.time_us / 1e6;
+    self->last_tick = (uint64_t) floor ((double) self->rate * self->settings.duration + 1e-9);
+    self->end_ns = self->t0_ns + (int64_t) llround (self->settings.duration
+                                 / self->settings.speed * S_NS_PER_SEC);
+    if (s_write_summary (self))
+        s_fatal_write (self);
+    if (self->phase != S_RUN)
+        return;
+    zloop_poller (self->loop, &self->tick_item, s_on_tick, self);
+    s_arm (self, self->last_tick ? s_due_ns (self, 1) : self->end_ns);
+    if (!self->config->quiet)
+        s_say (self, "rate %u, speed %g, %g model s: ticking, log %s",
+               self->rate, self->settings.speed, self->settings.duration,
+               self->csv_path);
+}
+
+//  Stop ticking, tell the peers, drain for the grace period
+static void
+s_stop (s_machine_t *self, const char *reason)
+{
+    if (self->phase != S_RUN)
+        return;
+    self->phase = S_DRAIN;
+    self->stop_reason = reason;
+    zloop_poller_end (self->loop, &self->tick_item);
+    s_broadcast (self, LC_MSG_BYE);
+    zloop_timer (self->loop, LC_GRACE_MS, 1, s_on_drained, self);
+}
+
+static int
+s_on_drained (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    s_machine_t *self = (s_machine_t *) arg;
+    s_take_messages (self);
+    //  unread and stop rows carry the number left as queue (SPEC section 3)
+    size_t left = self->fifo_len;
+    for (size_t i = 0; i < left; i++) {
+        s_queued_t *item = &self->fifo [(self->fifo_head + i) % self->fifo_cap];
+        lc_row_t row = { .event = LC_EV_UNREAD, .has_msg = true, .peer_count = 1 };
+        row.peers [0] = (uint16_t) item->sender;
+        row.msg_sender = item->sender;
+        row.msg_seq = item->seq;
+        row.msg_clock = item->clock;
+        s_log (self, &row);
+        self->unread++;
+    }
+    lc_row_t row = { .event = LC_EV_STOP };
+    s_log (self, &row);
+    self->fifo_len = 0;
+    self->stop_time = (double) row.time_us / 1e6;
+    self->phase = S_DONE;
+    if (s_write_summary (self) && self->exit_status == LC_EXIT_OK)
+        self->exit_status = LC_EXIT_FAILURE;
+    s_report (self, &self->reject_report, "rejected messages", NULL, true);
+    s_report (self, &self->conn_report, "bad connections", NULL, true);
+    if (!self->config->quiet)
+        s_say (self, "stopped (%s): %" PRIu64 " ticks, clock %" PRIu64
+               ", sent %" PRIu64 ", received %" PRIu64 ", unread %" PRIu64
+               ", late ticks %" PRIu64 " (worst %.3f ms)",
+               self->stop_reason, self->tick, self->clock, self->sent,
+               self->received, self->unread, self->late_ticks,
+               (double) self->max_lateness_ns / 1e6);
+    return -1;                  //  ends zloop
+}
+
+//  A log write failed: the log cannot be trusted any more. Stop at once,
+//  tell the peers, exit 1.
+static void
+s_fatal_write (s_machine_t *self)
+{
+    s_say (self, "cannot write %s: %s; stopping", self->csv_path, strerror (errno));
+    lc_log_destroy (&self->log);
+    self->exit_status = LC_EXIT_FAILURE;
+    if (self->phase == S_RUN)
+        s_stop (self, "error");
+}
+
+//  --------------------------------------------------------------------------
+//  Ticks
+
+static void
+s_run_tick (s_machine_t *self)
+{
+    self->tick++;
+    if (self->fifo_len) {
+        s_queued_t item = s_fifo_pop (self);
+        self->clock = lc_clock_receive (self->clock, item.clock);
+        self->received++;
+        lc_row_t row = { .event = LC_EV_RECV, .has_msg = true, .peer_count = 1 };
+        row.peers [0] = (uint16_t) item.sender;
+        row.msg_sender = item.sender;
+        row.msg_seq = item.seq;
+        row.msg_clock = item.clock;
+        s_log (self, &row);
+        return;
+    }
+    uint64_t roll = lc_rng_range (&self->rng, 1, self->settings.roll);
+    lc_action_t action = lc_clock_action (roll, self->peer_count, &self->rng);
+    if (action.kind == LC_ACT_INTERNAL) {
+        self->clock = lc_clock_local (self->clock);
+        lc_row_t row = { .event = LC_EV_INTERNAL };
+        s_log (self, &row);
+        return;
+    }
+    s_peer_t *targets [LC_PEERS_MAX];
+    size_t count = 0;
+    if (action.kind == LC_ACT_SEND_ONE)
+        targets [count++] = &self->peers [action.peer];
+    else
+        for (size_t i = 0; i < self->peer_count; i++)
+            targets [count++] = &self->peers [i];
+    s_send_event (self, targets, count);
+}
+
+static int
+s_on_tick (zloop_t *loop, zmq_pollitem_t *item, void *arg)
+{
+    (void) loop;
+    s_machine_t *self = (s_machine_t *) arg;
+    uint64_t expirations;
+    if (read (item->fd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
+        s_say (self, "timerfd read: %s", strerror (errno));
+    //  A tick sees every message that had arrived by then
+    s_take_messages (self);
+    int64_t now = s_mono_ns ();
+    while (self->phase == S_RUN && self->tick < self->last_tick) {
+        int64_t due = s_due_ns (self, self->tick + 1);
+        if (due > now)
+            break;
+        int64_t lateness = now - due;
+        if (lateness > LC_LATE_TICK_US * 1000LL)
+            self->late_ticks++;
+        if (lateness > self->max_lateness_ns)
+            self->max_lateness_ns = lateness;
+        s_run_tick (self);
+        now = s_mono_ns ();
+    }
+    if (self->phase != S_RUN)
+        return 0;
+    if (self->tick >= self->last_tick && now >= self->end_ns)
+        s_stop (self, "duration");
+    else
+        s_arm (self, self->tick < self->last_tick ? s_due_ns (self, self->tick + 1)
+                                                  : self->end_ns);
+    return 0;
+}
+
+//  --------------------------------------------------------------------------
+//  Receiving
+
+static void
+s_reject (s_machine_t *self, const char *reason)
+{
+    self->rejected++;
+    s_report (self, &self->reject_report, "rejected messages", reason, false);
+}
+
+static void
+s_check_settings (s_machine_t *self, s_peer_t *peer, const lc_settings_t *theirs)
+{
+    const lc_settings_t *ours = &self->settings;
+    char here [64], there [64];
+    const char *name = NULL;
+    if (theirs->speed != ours->speed) {
+        name = "speed";
+        snprintf (here, sizeof here, "%g", ours->speed);
+        snprintf (there, sizeof there, "%g", theirs->speed);
+    }
+    else
+    if (theirs->duration != ours->duration) {
+        name = "duration";
+        snprintf (here, sizeof here, "%g", ours->duration);
+        snprintf (there, sizeof there, "%g", theirs->duration);
+    }
+    else
+    if (theirs->roll != ours->roll) {
+        name = "roll";
+        snprintf (here, sizeof here, "%u", ours->roll);
+        snprintf (there, sizeof there, "%u", theirs->roll);
+    }
+    else
+    if (theirs->run_id != ours->run_id) {
+        name = "peer set (run id)";
+        snprintf (here, sizeof here, "%016" PRIx64, ours->run_id);
+        snprintf (there, sizeof there, "%016" PRIx64, theirs->run_id);
+    }
+    if (!name)
+        return;
+    s_say (self, "machine %u has different run settings: %s is %s here and "
+           "%s there; start every machine with the same settings",
+           peer->id, name, here, there);
+    self->exit_status = LC_EXIT_USAGE;
+    zsys_interrupted = 1;
+    if (self->phase == S_RUN)
+        s_stop (self, "error");
+}
+
+static void
+s_maybe_start (s_machine_t *self)
+{
+    if (self->phase != S_ANNOUNCE)
+        return;
+    for (size_t i = 0; i < self->peer_count; i++)
+        if (!self->peers [i].ready || !self->peers [i].answered)
+            return;
+    s_start (self);
+}
+
+static bool
+s_all_answered (s_machine_t *self)
+{
+    for (size_t i = 0; i < self->peer_count; i++)
+        if (!self->peers [i].answered)
+            return false;
+    return true;
+}
+
+static void
+s_handle (s_machine_t *self, const lc_wire_msg_t *msg)
+{
+    s_peer_t *peer = s_peer (self, msg->sender);
+    switch (msg->type) {
+        case LC_MSG_DATA:
+            if (self->phase == S_DONE)
+                return;
+            if (!s_fifo_push (self, msg))
+                s_reject (self, "receive buffer full");
+            return;
+        case LC_MSG_HELLO:
+            s_check_settings (self, peer, &msg->settings);
+            peer->heard = true;
+            s_send_control (self, peer, LC_MSG_WELCOME);
+            //  A peer that announces itself again (it restarted, or our
+            //  READY crossed its HELLO) needs our READY again
+            if (self->phase == S_RUN || (self->phase == S_ANNOUNCE && s_all_answered (self)))
+                s_send_control (self, peer, LC_MSG_READY);
+            return;
+        case LC_MSG_WELCOME:
+            s_check_settings (self, peer, &msg->settings);
+            if (!peer->answered) {
+                peer->answered = true;
+                if (self->phase == S_ANNOUNCE && s_all_answered (self))
+                    s_broadcast (self, LC_MSG_READY);
+            }
+            if (msg->settings.flags & LC_WIRE_FLAG_RUNNING)
+                peer->ready = true;
+            s_maybe_start (self);
+            return;
+        case LC_MSG_READY:
+            peer->ready = true;
+            s_maybe_start (self);
+            return;
+        case LC_MSG_BYE:
+            peer->left = true;
+            return;
+    }
+}
+
+//  Reads one message off the PULL socket, raw, so that its connection fd
+//  (for the monitor's accounting) is known. Returns false when none waits.
+static bool
+s_take_one (s_machine_t *self)
+{
+    void *handle = zsock_resolve (self->pull);
+    zmq_msg_t parts [LC_WIRE_FRAMES];
+    size_t count = 0;
+    int fd = -1;
+    bool more = true;
+    while (more) {
+        zmq_msg_t part;
+        zmq_msg_init (&part);
+        if (zmq_msg_recv (&part, handle, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close (&part);
+            assert (count == 0);    //  messages arrive whole
+            return false;
+        }
+        more = zmq_msg_more (&part);
+        if (fd < 0)
+            fd = zmq_msg_get (&part, ZMQ_SRCFD);
+        if (count < LC_WIRE_FRAMES)
+            parts [count] = part;
+        else
+            zmq_msg_close (&part);
+        count++;
+    }
+    const uint8_t *data [LC_WIRE_FRAMES];
+    size_t size [LC_WIRE_FRAMES];
+    for (size_t i = 0; i < count && i < LC_WIRE_FRAMES; i++) {
+        data [i] = zmq_msg_data (&parts [i]);
+        size [i] = zmq_msg_size (&parts [i]);
+    }
+    lc_wire_msg_t msg;
+    const char *reason;
+    int rc = lc_wire_decode (count, data, size, &msg, &reason);
+    for (size_t i = 0; i < count && i < LC_WIRE_FRAMES; i++)
+        zmq_msg_close (&parts [i]);
+
+    s_peer_t *peer = rc == -1 ? NULL : s_peer (self, msg.sender);
+    if (rc == LC_WIRE_EVERSION && peer && msg.type == LC_MSG_HELLO
+    &&  self->phase == S_ANNOUNCE) {
+        s_say (self, "machine %u speaks another protocol version; start every "
+               "machine with the same lclock version", msg.sender);
+        self->exit_status = LC_EXIT_USAGE;
+        zsys_interrupted = 1;
+    }
+    if (rc != 0)
+        s_reject (self, reason);
+    else
+    if (!peer)
+        s_reject (self, "unknown sender id");
+    else {
+        if (fd >= 0 && fd < S_FD_TRACKED)
+            self->fd_valid [fd] = 1;
+        s_handle (self, &msg);
+    }
+    return true;
+}
+
+static void
+s_take_messages (s_machine_t *self)
+{
+    while (!zsys_interrupted && s_take_one (self))
+        ;
+}
+
+static int
+s_on_pull (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    (void) reader;
+    s_machine_t *self = (s_machine_t *) arg;
+    s_take_messages (self);
+    return zsys_interrupted ? -1 : 0;
+}
+
+//  --------------------------------------------------------------------------
+//  The PULL socket's monitor: connections ZeroMQ drops by itself
+
+static int
+s_on_monitor (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    s_machine_t *self = (s_machine_t *) arg;
+    //  Attribute every message already delivered before judging a drop
+    s_take_messages (self);
+    zmsg_t *event = zmsg_recv (reader);
+    if (!event)
+        return 0;
+    zframe_t *frame = zmsg_first (event);
+    if (frame && zframe_size (frame) == 6) {
+        const uint8_t *data = zframe_data (frame);
+        uint16_t code = (uint16_t) (data [0] | data [1] << 8);
+        uint32_t value = (uint32_t) data [2] | (uint32_t) data [3] << 8
+                       | (uint32_t) data [4] << 16 | (uint32_t) data [5] << 24;
+        if (code == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+            self->untrusted++;
+            s_report (self, &self->conn_report, "bad connections",
+                      "CURVE handshake refused (untrusted or misconfigured peer)", false);
+            self->bad_connections--;    //  counted again at its disconnect
+        }
+        else
+        if (code == ZMQ_EVENT_DISCONNECTED && value < S_FD_TRACKED
+        &&  !self->fd_valid [value]) {
+            //  The connection never carried one valid message: not ZMTP,
+            //  an oversize message, a failed handshake, or a stranger
+            self->bad_connections++;
+            s_report (self, &self->conn_report, "bad connections",
+                      "connection dropped before any valid message", false);
+        }
+        if (code == ZMQ_EVENT_DISCONNECTED && value < S_FD_TRACKED)
+            self->fd_valid [value] = 0;     //  the fd may be reused
+    }
+    zmsg_destroy (&event);
+    return 0;
+}
+
+//  --------------------------------------------------------------------------
+//  Announcements and signals
+
+static int
+s_on_announce (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    s_machine_t *self = (s_machine_t *) arg;
+    bool all_answered = s_all_answered (self);
+    for (size_t i = 0; i < self->peer_count; i++) {
+        s_peer_t *peer = &self->peers [i];
+        if (!peer->answered)
+            s_send_control (self, peer, LC_MSG_HELLO);
+        else
+        if (all_answered && !peer->ready)
+            s_send_control (self, peer, LC_MSG_READY);
+    }
+    return 0;
+}
+
+static int
+s_on_start_timeout (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    s_machine_t *self = (s_machine_t *) arg;
+    char missing [LC_PEERS_MAX * 7] = "";
+    size_t len = 0;
+    size_t count = 0;
+    for (size_t i = 0; i < self->peer_count; i++) {
+        s_peer_t *peer = &self->peers [i];
+        if (peer->answered && peer->ready)
+            continue;
+        len += (size_t) snprintf (missing + len, sizeof missing - len, "%s%u",
+                                  count++ ? ", " : "", peer->id);
+    }
+    s_say (self, "no answer within --start-timeout %g s from machine%s %s; "
+           "is every machine started, with the right endpoints? No log written",
+           self->config->start_timeout, count > 1 ? "s" : "", missing);
+    self->stop_reason = "start_timeout";
+    self->exit_status = LC_EXIT_START_TIMEOUT;
+    return -1;
+}
+
+static int
+s_on_signal (zloop_t *loop, zmq_pollitem_t *item, void *arg)
+{
+    (void) loop;
+    s_machine_t *self = (s_machine_t *) arg;
+    struct signalfd_siginfo info;
+    if (read (item->fd, &info, sizeof info) != (ssize_t) sizeof info)
+        return 0;
+    if (self->phase == S_ANNOUNCE) {
+        s_say (self, "stopped by signal %u before the run started; no log written",
+               info.ssi_signo);
+        self->exit_status = LC_EXIT_FAILURE;
+        return -1;
+    }
+    if (!self->config->quiet && self->phase == S_RUN)
+        s_say (self, "signal %u: stopping", info.ssi_signo);
+    s_stop (self, "signal");
+    return 0;
+}
+
+//  --------------------------------------------------------------------------
+//  Set-up and tear-down
+
+static void
+s_tune_link (zsock_t *sock)
+{
+    zsock_set_reconnect_ivl (sock, LC_RECONNECT_MS);
+    zsock_set_reconnect_ivl_max (sock, LC_RECONNECT_MAX_MS);
+    zsock_set_heartbeat_ivl (sock, LC_HEARTBEAT_IVL_MS);
+    zsock_set_heartbeat_timeout (sock, LC_HEARTBEAT_TIMEOUT_MS);
+    zsock_set_heartbeat_ttl (sock, LC_HEARTBEAT_TIMEOUT_MS);
+}
+
+static int
+s_open_sockets (s_machine_t *self)
+{
+    lc_config_t *config = self->config;
+    self->pull = zsock_new (ZMQ_PULL);
+    assert (self->pull);
+    s_tune_link (self->pull);
+    zsock_set_rcvhwm (self->pull, LC_RCVHWM);
+    zsock_set_maxmsgsize (self->pull, LC_MAXMSGSIZE);
+    char *monitor_ep = zsys_sprintf ("inproc://lc-monitor-%u", config->id);
+    int rc = zmq_socket_monitor (zsock_resolve (self->pull), monitor_ep,
+                                 ZMQ_EVENT_DISCONNECTED
+                                 | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
+    assert (rc == 0);
+    self->monitor = zsock_new_pair (monitor_ep);
+    zstr_free (&monitor_ep);
+    assert (self->monitor);
+    if (zsock_bind (self->pull, "%s", config->bind) < 0) {
+        s_say (self, "--bind %s: cannot bind: %s", config->bind,
+               zmq_strerror (zmq_errno ()));
+        return -1;
+    }
+    for (size_t i = 0; i < self->peer_count; i++) {
+        s_peer_t *peer = &self->peers [i];
+        peer->push = zsock_new (ZMQ_PUSH);
+        assert (peer->push);
+        s_tune_link (peer->push);
+        zsock_set_immediate (peer->push, 1);
+        zsock_set_sndhwm (peer->push, LC_SNDHWM);
+        //  czmq's default linger is 0: queued messages would be dropped
+        zsock_set_linger (peer->push, LC_LINGER_MS);
+        if (zsock_connect (peer->push, "%s", peer->endpoint) < 0) {
+            s_say (self, "machine %u endpoint %s: cannot connect: %s", peer->id,
+                   peer->endpoint, zmq_strerror (zmq_errno ()));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+s_open_fd (s_machine_t *self)
+{
+    sigset_t mask;
+    sigemptyset (&mask);
+    sigaddset (&mask, SIGINT);
+    sigaddset (&mask, SIGTERM);
+    sigprocmask (SIG_BLOCK, &mask, NULL);
+    self->signal_item.fd = signalfd (-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+    self->tick_item.fd = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    self->signal_item.events = self->tick_item.events = ZMQ_POLLIN;
+    if (self->signal_item.fd < 0 || self->tick_item.fd < 0) {
+        s_say (self, "cannot create timerfd/signalfd: %s", strerror (errno));
+        return -1;
+    }
+    return 0;
+}
+
+static void
+s_destroy (s_machine_t *self)
+{
+    zloop_destroy (&self->loop);
+    for (size_t i = 0; i < self->peer_count; i++)
+        zsock_destroy (&self->peers [i].push);
+    zsock_destroy (&self->monitor);
+    zsock_destroy (&self->pull);
+    if (self->tick_item.fd > 0)
+        close (self->tick_item.fd);
+    if (self->signal_item.fd > 0)
+        close (self->signal_item.fd);
+    lc_log_destroy (&self->log);
+    free (self->peers);
+    free (self->fifo);
+    free (self->fd_valid);
+    zstr_free (&self->csv_path);
+    zstr_free (&self->json_path);
+}
+
+//  Creates the log directory and refuses an existing log (SPEC section 3)
+static int
+s_prepare_logs (s_machine_t *self)
+{
+    lc_config_t *config = self->config;
+    if (zsys_dir_create ("%s", config->log_dir) != 0) {
+        s_say (self, "--log-dir %s: cannot create: %s", config->log_dir, strerror (errno));
+        return LC_EXIT_USAGE;
+    }
+    self->csv_path = zsys_sprintf ("%s/machine-%u.csv", config->log_dir, config->id);
+    self->json_path = zsys_sprintf ("%s/machine-%u.json", config->log_dir, config->id);
+    if (config->resume) {
+        s_say (self, "--resume is not supported yet");
+        return LC_EXIT_USAGE;
+    }
+    if (zsys_file_exists (self->csv_path)) {
+        s_say (self, "%s already exists: logs are never overwritten; "
+               "choose another --log-dir, or --resume after a crash", self->csv_path);
+        return LC_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static void
+s_settle_settings (s_machine_t *self)
+{
+    lc_config_t *config = self->config;
+    if (config->has_seed)
+        self->seed = config->seed;
+    else {
+        //  Within 2^53 so that every JSON reader keeps it exact
+        if (getrandom (&self->seed, sizeof self->seed, 0) != (ssize_t) sizeof self->seed)
+            self->seed = (uint64_t) s_wall_us () ^ (uint64_t) getpid ();
+        self->seed &= ((uint64_t) 1 << 53) - 1;
+    }
+    lc_rng_seed (&self->rng, self->seed, config->id);
+    self->rate = (uint32_t) lc_rng_range (&self->rng, config->rate_min, config->rate_max);
+
+    uint32_t ids [LC_PEERS_MAX + 1];
+    ids [0] = config->id;
+    for (size_t i = 0; i < config->peer_count; i++)
+        ids [i + 1] = config->peers [i].id;
+    self->settings.speed = config->speed;
+    self->settings.duration = config->duration;
+    self->settings.roll = config->roll;
+    self->settings.run_id = lc_wire_run_id (config->speed, config->duration,
+                                            config->roll, ids, config->peer_count + 1);
+    self->peer_count = config->peer_count;
+    self->peers = calloc (self->peer_count + 1, sizeof (s_peer_t));
+    assert (self->peers);
+    for (size_t i = 0; i < config->peer_count; i++) {
+        self->peers [i].id = config->peers [i].id;
+        self->peers [i].endpoint = config->peers [i].endpoint;
+    }
+}
+
+static int
+s_run (s_machine_t *self)
+{
+    int rc = s_prepare_logs (self);
+    if (rc)
+        return rc;
+    //  czmq's SIGINT handler would end zloop before the stop rows
+    zsys_handler_set (NULL);
+    signal (SIGPIPE, SIG_IGN);
+    if (s_open_fd (self))
+        return LC_EXIT_FAILURE;
+    if (s_open_sockets (self))
+        return LC_EXIT_USAGE;
+    self->fd_valid = calloc (S_FD_TRACKED, 1);
+    assert (self->fd_valid);
+    self->loop = zloop_new ();
+    assert (self->loop);
+    zloop_reader (self->loop, self->pull, s_on_pull, self);
+    zloop_reader (self->loop, self->monitor, s_on_monitor, self);
+    zloop_poller (self->loop, &self->signal_item, s_on_signal, self);
+    self->announce_timer = zloop_timer (self->loop, LC_ANNOUNCE_MS, 0, s_on_announce, self);
+    self->timeout_timer = -1;
+    if (self->config->start_timeout > 0)
+        self->timeout_timer = zloop_timer (self->loop,
+            (size_t) ceil (self->config->start_timeout * 1000), 1,
+            s_on_start_timeout, self);
+    if (!self->config->quiet)
+        s_say (self, "bound %s, waiting for %zu peer%s", self->config->bind,
+               self->peer_count, self->peer_count == 1 ? "" : "s");
+    s_on_announce (self->loop, 0, self);
+    if (self->peer_count == 0)
+        s_start (self);
+    zloop_start (self->loop);
+    if (self->phase == S_RUN || self->phase == S_DRAIN) {
+        //  Ended by an error in the middle of the run: complete the logs
+        if (self->phase == S_RUN)
+            s_stop (self, "error");
+        s_on_drained (NULL, 0, self);
+    }
+    return self->exit_status;
+}
 
 int
 lc_machine_main (int argc, char *argv [])
 {
-    (void) argc; (void) argv;
-    fprintf (stderr, "lclock machine: not built yet\n");
-    return LC_EXIT_FAILURE;
+    lc_config_t *config = calloc (1, sizeof *config);
+    assert (config);
+    int rc = lc_config_parse (config, argc, argv);
+    if (rc != 0) {
+        free (config);
+        return rc > 0 ? LC_EXIT_OK : LC_EXIT_USAGE;
+    }
+    s_machine_t self = { .config = config, .announce_timer = -1, .timeout_timer = -1,
+                         .stop_reason = "error", .tick_item.fd = -1,
+                         .signal_item.fd = -1 };
+    s_settle_settings (&self);
+    rc = s_run (&self);
+    s_destroy (&self);
+    free (config);
+    return rc;
 }
+
+//  --------------------------------------------------------------------------
+//  lclock keygen ID DIR
 
 int
 lc_keygen_main (int argc, char *argv [])
 {
-    (void) argc; (void) argv;
-    fprintf (stderr, "lclock keygen: not built yet\n");
-    return LC_EXIT_FAILURE;
+    if (argc == 2 && (streq (argv [1], "--help") || streq (argv [1], "-h"))) {
+        printf ("usage: lclock keygen ID DIR\n\n"
+                "Writes DIR/machine-ID.cert (public: copy it into every host's\n"
+                "trust folder) and DIR/machine-ID.cert_secret (this machine's\n"
+                "--cert) with a new CURVE key pair.\n");
+        return LC_EXIT_OK;
+    }
+    if (argc != 3) {
+        fprintf (stderr, "lclock keygen: expected ID DIR (try 'lclock keygen --help')\n");
+        return LC_EXIT_USAGE;
+    }
+    char *end;
+    errno = 0;
+    unsigned long id = strtoul (argv [1], &end, 10);
+    if (errno || *end || end == argv [1] || id < LC_ID_MIN || id > LC_ID_MAX) {
+        fprintf (stderr, "lclock keygen: ID: expected 1..65535, got '%s'\n", argv [1]);
+        return LC_EXIT_USAGE;
+    }
+    if (zsys_dir_create ("%s", argv [2]) != 0) {
+        fprintf (stderr, "lclock keygen: %s: cannot create: %s\n", argv [2], strerror (errno));
+        return LC_EXIT_FAILURE;
+    }
+    char *path = zsys_sprintf ("%s/machine-%lu.cert", argv [2], id);
+    char *secret = zsys_sprintf ("%s_secret", path);
+    int rc = LC_EXIT_OK;
+    if (zsys_file_exists (path) || zsys_file_exists (secret)) {
+        fprintf (stderr, "lclock keygen: %s exists; certificates are never overwritten\n", path);
+        rc = LC_EXIT_USAGE;
+    }
+    else {
+        zcert_t *cert = zcert_new ();
+        assert (cert);
+        zcert_set_meta (cert, "machine", "%lu", id);
+        if (zcert_save (cert, path) != 0) {
+            fprintf (stderr, "lclock keygen: cannot write %s: %s\n", path, strerror (errno));
+            rc = LC_EXIT_FAILURE;
+        }
+        else
+            printf ("%s\n%s\n", path, secret);
+        zcert_destroy (&cert);
+    }
+    zstr_free (&path);
+    zstr_free (&secret);
+    return rc;
 }
