@@ -11,6 +11,7 @@
 
 #include "lclock.h"
 #include <limits.h>
+#include <stdio.h>
 
 typedef struct {
     uint32_t id;                        //  peer's machine id
@@ -49,5 +50,61 @@ int
 //  Sets every field to its default (SPEC section 2).
 void
     lc_config_defaults (lc_config_t *config);
+
+//  One `machine = ID` section of a cluster file, defaults filled in.
+typedef struct {
+    uint32_t id;                        //  machine id
+    char endpoint [LC_ENDPOINT_MAX];    //  where peers connect to it
+    char bind [LC_ENDPOINT_MAX];        //  what it binds: `bind`, else the
+                                        //  endpoint, with its host replaced
+                                        //  by `*` unless that is an IP address
+    char host [LC_HOST_MAX];            //  `host`, else the endpoint's host,
+                                        //  else "localhost" (ipc://, inproc://)
+    bool has_rate;                      //  `rate` given in this section
+    uint32_t rate_min;                  //  its rate range, if has_rate
+    uint32_t rate_max;
+    bool has_seed;                      //  `seed` given in this section
+    uint64_t seed;                      //  its seed, if has_seed
+} lc_member_t;
+
+//  A whole cluster file (SPEC section 4), checked.
+typedef struct {
+    double duration;                    //  `duration`, else the default
+    double speed;                       //  `speed`, else the default
+    uint32_t roll;                      //  `roll`, else the default
+    bool has_rate;                      //  `rate` given for every machine
+    uint32_t rate_min;                  //  that rate range, if has_rate
+    uint32_t rate_max;
+    bool has_seed;                      //  `seed` given
+    uint64_t seed;                      //  the run seed, if has_seed
+    size_t member_count;                //  number of machine sections
+    lc_member_t members [LC_MACHINES_MAX];  //  ascending by id
+} lc_cluster_t;
+
+//  Loads and checks a cluster file. Returns a new cluster (the caller's to
+//  destroy), or NULL after one line on stderr, `PROGRAM: FILE: ...`, naming
+//  the line or the key that is wrong.
+lc_cluster_t *
+    lc_cluster_load (const char *path, const char *program);
+
+//  Destroys a cluster and sets the pointer to NULL; safe to call twice.
+void
+    lc_cluster_destroy (lc_cluster_t **self_p);
+
+//  The machine with this id, or NULL.
+const lc_member_t *
+    lc_cluster_member (const lc_cluster_t *self, uint32_t id);
+
+//  For a LAN launcher: prints one line `ID HOST` per machine of the cluster
+//  file, ascending by id. Returns 0, or -1 after an error on stderr.
+int
+    lc_cluster_hosts (const char *path, FILE *out);
+
+//  The default bind of a cluster-file endpoint (SPEC section 4): the
+//  endpoint itself when its host is an IP address (or it is not tcp://),
+//  else the endpoint with its host replaced by `*`. bind holds
+//  LC_ENDPOINT_MAX bytes.
+void
+    lc_config_default_bind (const char *endpoint, char *bind);
 
 #endif

@@ -31,6 +31,24 @@
 #define LC_QUEUE_MAX            (1u << 22)  //  receive buffer cap; the reader
                                             //  stops draining beyond it
 
+//  Ranges of the command line and cluster file (lc_config.c, SPEC 2 and 4)
+#define LC_RATE_MIN             1       //  slowest tick rate, ticks per model second
+#define LC_ROLL_MIN             1       //  smallest roll K; K < 3 leaves out
+                                        //  the outcomes above K (K = 3: no
+                                        //  internal events)
+#define LC_DURATION_MAX         1e9     //  model seconds; rate * duration stays
+                                        //  an exact integer in a double
+#define LC_SPEED_MIN            1e-6    //  model seconds per wall second
+#define LC_SPEED_MAX            1e6
+#define LC_START_TIMEOUT_MAX    1e9     //  wall seconds
+#define LC_MACHINES_MAX         (LC_PEERS_MAX + 1)  //  machines in a cluster file
+#define LC_HOST_MAX             256     //  bytes of a cluster file `host`
+#define LC_CLUSTER_FILE_MAX     (1024 * 1024)   //  bytes of a cluster file
+#define LC_ZPL_LINE_MAX         1024    //  bytes of a ZPL line; zconfig
+                                        //  silently cuts longer ones
+#define LC_ERROR_VALUE_MAX      64      //  bytes of a bad value quoted in an
+                                        //  error message
+
 //  Defaults (SPEC section 1 and 2)
 #define LC_DEFAULT_RATE_MIN     1       //  rates drawn from 1..6
 #define LC_DEFAULT_RATE_MAX     6
@@ -54,5 +72,23 @@
 #define LC_MAXMSGSIZE           1024    //  bytes; bigger drops the connection
 #define LC_REPORT_EVERY_MS      1000    //  bad-input reports on stderr at most
                                         //  once per this period
+
+//  Analyzer (lclock analyze, SPEC section 6; docs/analysis.md)
+#define LC_ANALYZE_MACHINES_MAX 4096    //  machine-*.csv files in one run dir
+#define LC_FAILURES_KEPT        1000    //  failures listed; all are counted
+#define LC_FAILURE_TEXT_MAX     200     //  bytes of one failure's text
+#define LC_REPORT_FAILURES_MAX  50      //  failures printed to stdout/report.md
+#define LC_JUMP_BINS            1024    //  exact jump-size bins; larger ones
+                                        //  share one overflow bin
+#define LC_SEQ_BITMAP_MAX       ((uint64_t) 1 << 28)   //  bits of one
+                                        //  (recipient, sender) received-seq
+                                        //  bitmap; higher seqs skip it
+#define LC_PLOT_POINTS          2000    //  samples per machine in the plots
+#define LC_WINDOW_EVENTS_MAX    100000  //  events and arrows kept for the
+                                        //  space-time diagram
+#define LC_DEFAULT_WINDOW_FROM  0.0     //  model seconds
+#define LC_DEFAULT_WINDOW_TO    5.0
+#define LC_PERCENTILE_HIGH      0.99    //  message age "p99"
+#define LC_STOP_REASON_MAX      32      //  bytes of a JSON stop_reason
 
 #endif
