@@ -412,11 +412,13 @@ lc_config_default_bind (const char *endpoint, char *bind)
     assert (strlen (endpoint) < LC_ENDPOINT_MAX);
     const char *host;
     size_t length;
-    if (!s_endpoint_host (endpoint, &host, &length) || s_host_is_ip (host, length))
+    if (!s_endpoint_host (endpoint, &host, &length))
         strcpy (bind, endpoint);
     else
-        //  The source part, if any, is dropped with the host: binding
-        //  takes no source
+    if (s_host_is_ip (host, length))
+        //  A source part ("eth0;"), if any, is dropped: binding takes none
+        snprintf (bind, LC_ENDPOINT_MAX, "tcp://%s", host);
+    else
         snprintf (bind, LC_ENDPOINT_MAX, "tcp://*%s", host + length);
 }
 
