@@ -956,12 +956,40 @@ s_destroy (s_machine_t *self)
     zstr_free (&self->json_path);
 }
 
+//  mkdir -p that tolerates a machine beside us creating the same folder
+//  (zsys_dir_create fails on that race)
+static int
+s_mkdir_p (const char *path)
+{
+    char *copy = strdup (path);
+    assert (copy);
+    int rc = 0;
+    for (char *slash = copy + 1; rc == 0; slash++) {
+        bool end = *slash == 0;
+        if (*slash != '/' && !end)
+            continue;
+        *slash = 0;
+        if (mkdir (copy, 0755) != 0 && errno != EEXIST)
+            rc = -1;
+        if (end)
+            break;
+        *slash = '/';
+    }
+    struct stat st;
+    if (rc == 0 && (stat (path, &st) != 0 || !S_ISDIR (st.st_mode))) {
+        errno = ENOTDIR;
+        rc = -1;
+    }
+    free (copy);
+    return rc;
+}
+
 //  Creates the log directory and refuses an existing log (SPEC section 3)
 static int
 s_prepare_logs (s_machine_t *self)
 {
     lc_config_t *config = self->config;
-    if (zsys_dir_create ("%s", config->log_dir) != 0) {
+    if (s_mkdir_p (config->log_dir) != 0) {
         s_say (self, "--log-dir %s: cannot create: %s", config->log_dir, strerror (errno));
         return LC_EXIT_USAGE;
     }
@@ -1098,7 +1126,7 @@ lc_keygen_main (int argc, char *argv [])
         fprintf (stderr, "lclock keygen: ID: expected 1..65535, got '%s'\n", argv [1]);
         return LC_EXIT_USAGE;
     }
-    if (zsys_dir_create ("%s", argv [2]) != 0) {
+    if (s_mkdir_p (argv [2]) != 0) {
         fprintf (stderr, "lclock keygen: %s: cannot create: %s\n", argv [2], strerror (errno));
         return LC_EXIT_FAILURE;
     }

@@ -55,11 +55,12 @@ lc_start () {
     printf -v "pid_$name" '%s' "$pid"
 }
 
-# lc_wait NAME: waits for a process started by lc_start; prints its status.
+# lc_wait NAME: waits for a process started by lc_start and sets LC_RC to
+# its exit status (not in a subshell: only this shell can wait for it).
 lc_wait () {
-    local var="pid_$1" rc=0
-    wait "${!var}" || rc=$?
-    echo "$rc"
+    local var="pid_$1"
+    LC_RC=0
+    wait "${!var}" || LC_RC=$?
 }
 
 # lc_field FILE KEY: a number or string from a JSON summary.
@@ -70,4 +71,62 @@ lc_field () {
 # lc_count FILE EVENT: number of rows of that event in a CSV log.
 lc_count () {
     awk -F, -v ev="$2" 'NR > 1 && $3 == ev { n++ } END { print n + 0 }' "$1"
+}
+
+# lc_loopback N: picks N free ports into LC_PORT[1..N] for machines 1..N.
+lc_loopback () {
+    local i=1 port
+    LC_PORT=()
+    for port in $(lc_ports "$1"); do
+        LC_PORT[i]=$port
+        i=$((i + 1))
+    done
+}
+
+# lc_machine_args I [IDS...]: --id, --bind and --peer options of machine I
+# on loopback, its peers being IDS (default: every other machine 1..N).
+lc_machine_args () {
+    local me=$1 j; shift
+    local ids=("$@")
+    [ ${#ids[@]} -gt 0 ] || ids=("${!LC_PORT[@]}")
+    printf -- '--id %s --bind tcp://127.0.0.1:%s' "$me" "${LC_PORT[me]}"
+    for j in "${ids[@]}"; do
+        [ "$j" = "$me" ] || printf -- ' --peer %s=tcp://127.0.0.1:%s' "$j" "${LC_PORT[j]}"
+    done
+}
+
+# lc_wait_file FILE SECONDS: waits until FILE exists (a machine started).
+lc_wait_file () {
+    local i
+    for ((i = 0; i < $2 * 20; i++)); do
+        [ -e "$1" ] && return 0
+        sleep 0.05
+    done
+    fail "$1 did not appear within $2 s"
+}
+
+# lc_last FILE COLUMN: a column of the last row of a CSV log (4 tick,
+# 5 clock, 6 queue, 3 event).
+lc_last () {
+    tail -n 1 "$1" | cut -d, -f "$2"
+}
+
+# lc_logcheck FILES...: the independent log check (tests/lib/logcheck.awk).
+lc_logcheck () {
+    awk -F, -f "$LC_SOURCE/tests/lib/logcheck.awk" "$@" || fail "log check failed on $*"
+}
+
+# lc_expect_ticks JSON: the machine stopped on duration after exactly
+# floor(rate x duration) ticks, per its summary and its stop row.
+lc_expect_ticks () {
+    local json=$1 csv=${1%.json}.csv
+    local rate duration ticks want
+    rate=$(lc_field "$json" rate)
+    duration=$(lc_field "$json" duration)
+    ticks=$(lc_last "$csv" 4)
+    want=$(awk -v r="$rate" -v d="$duration" 'BEGIN { printf "%d", r * d + 1e-9 }')
+    [ "$(lc_last "$csv" 3)" = stop ] || fail "$csv does not end with a stop row"
+    [ "$ticks" = "$want" ] || fail "$csv: $ticks ticks, rate $rate x $duration s wants $want"
+    [ "$(lc_field "$json" ticks)" = "$want" ] || fail "$json: ticks differ from $want"
+    [ "$(lc_field "$json" stop_reason)" = duration ] || fail "$json: stop_reason is not duration"
 }

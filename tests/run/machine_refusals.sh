@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Refusals with exit 2: an existing log is never overwritten (named, and
+# left as it was); peers with different run settings are refused, each
+# naming the other and the setting; a busy bind endpoint is named.
+. "$LC_SOURCE/tests/lib/run.sh"
+
+lc_loopback 2
+run="$LC_WORK/run"
+mkdir -p "$run"
+echo "precious" >"$run/machine-1.csv"
+rc=0
+# shellcheck disable=SC2046
+"$LCLOCK" machine $(lc_machine_args 1) --log-dir "$run" 2>"$LC_WORK/exists.err" || rc=$?
+[ "$rc" = 2 ] || fail "existing log: exit $rc, not 2"
+grep -q "$run/machine-1.csv already exists" "$LC_WORK/exists.err" || fail "existing log not named"
+[ "$(cat "$run/machine-1.csv")" = precious ] || fail "the existing log was touched"
+
+run="$LC_WORK/mismatch"
+# shellcheck disable=SC2046
+lc_start a "$LCLOCK" machine $(lc_machine_args 1) --speed 10 --log-dir "$run"
+# shellcheck disable=SC2046
+lc_start b "$LCLOCK" machine $(lc_machine_args 2) --speed 20 --log-dir "$run"
+for m in a b; do
+    lc_wait "$m"; rc=$LC_RC
+    [ "$rc" = 2 ] || { cat "$LC_WORK/$m.err" >&2; fail "mismatch: $m exited $rc, not 2"; }
+done
+grep -q "machine 2 has different run settings: speed is 10 here and 20 there" "$LC_WORK/a.err" \
+    || { cat "$LC_WORK/a.err" >&2; fail "machine 1 did not name machine 2 and speed"; }
+grep -q "machine 1 has different run settings: speed is 20 here and 10 there" "$LC_WORK/b.err" \
+    || { cat "$LC_WORK/b.err" >&2; fail "machine 2 did not name machine 1 and speed"; }
+[ ! -e "$run/machine-1.csv" ] && [ ! -e "$run/machine-2.csv" ] || fail "a refused run left a log"
+
+# Two machines on one endpoint: the second cannot bind
+run="$LC_WORK/busy"
+# shellcheck disable=SC2046
+lc_start c "$LCLOCK" machine $(lc_machine_args 1) --start-timeout 5 --log-dir "$run"
+sleep 0.5
+rc=0
+"$LCLOCK" machine --id 2 --bind "tcp://127.0.0.1:${LC_PORT[1]}" \
+    --peer "1=tcp://127.0.0.1:${LC_PORT[1]}" --log-dir "$run" 2>"$LC_WORK/busy.err" || rc=$?
+[ "$rc" = 2 ] || fail "busy endpoint: exit $rc, not 2"
+grep -q -- "--bind tcp://127.0.0.1:${LC_PORT[1]}: cannot bind: Address already in use" "$LC_WORK/busy.err" \
+    || { cat "$LC_WORK/busy.err" >&2; fail "busy endpoint not named"; }
