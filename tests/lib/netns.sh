@@ -1,0 +1,118 @@
+# tests/lib/netns.sh - network namespaces for run tests that need hosts of
+# their own: N namespaces on one bridge, each a "host" with one address.
+# Source after tests/lib/run.sh (it uses fail and LC_CLEANUPS).
+#
+#   lc_netns_up N          creates hosts 1..N (needs root: see below)
+#   lc_netns_name I        the namespace of host I (for ip netns exec)
+#   lc_netns_addr I        host I's address, 10.77.K.I
+#   lc_netns_reach F T     true if host F reaches host T now
+#   lc_netns_link_down I   pulls host I's cable (its bridge port goes down)
+#   lc_netns_link_up I     plugs it back
+#   lc_netns_down          deletes everything; registered in LC_CLEANUPS,
+#                          so it runs on any exit
+#
+# Layout: the bridge lives in a namespace of its own, lcX_PID_br, so that
+# nothing is added to the root namespace; host I is namespace lcX_PID_I
+# with lo up and eth0 = 10.77.K.I/24, whose veth peer vI is a port of the
+# bridge. PID is this test's pid and K is drawn from it: names and
+# addresses are this run's own, and are never used outside its namespaces.
+#
+# Needs root and a working `ip netns`. CI runs as root, so without them the
+# test fails, loudly; LC_ALLOW_SKIP=1 makes it skip instead (exit 77).
+
+LC_NETNS_PREFIX="lcX_$$"
+LC_NETNS_BRIDGE="${LC_NETNS_PREFIX}_br"
+LC_NETNS_K=$(($$ % 250 + 1))
+LC_NETNS_COUNT=0        #  hosts up (read by tests)
+LC_NETNS_MADE=()        #  namespaces created, in order, for lc_netns_down
+
+#  lc_netns_unusable WHY: fail, or skip when LC_ALLOW_SKIP=1.
+lc_netns_unusable () {
+    if [ "${LC_ALLOW_SKIP:-0}" = 1 ]; then
+        echo "SKIP ($LC_TEST_NAME): $1" >&2
+        exit 77
+    fi
+    fail "$1 (this test needs root and ip netns; LC_ALLOW_SKIP=1 skips it)"
+}
+
+lc_netns_require () {
+    [ "$(id -u)" = 0 ] || lc_netns_unusable "not root"
+    command -v ip >/dev/null || lc_netns_unusable "no ip command (apt-get install iproute2)"
+    local probe="${LC_NETNS_PREFIX}_probe"
+    ip netns add "$probe" 2>/dev/null || lc_netns_unusable "ip netns add fails here"
+    ip netns del "$probe" 2>/dev/null || true
+}
+
+lc_netns_name () { echo "${LC_NETNS_PREFIX}_$1"; }
+lc_netns_addr () { echo "10.77.$LC_NETNS_K.$1"; }
+
+#  s_netns_add NAME: creates a namespace with lo up, remembered for cleanup.
+s_netns_add () {
+    ip netns add "$1" || fail "ip netns add $1"
+    LC_NETNS_MADE+=("$1")
+    ip -n "$1" link set lo up || fail "lo up in $1"
+}
+
+lc_netns_up () {
+    local n=$1 i ns
+    { [ "$n" -ge 1 ] && [ "$n" -le 250 ]; } || fail "lc_netns_up: 1..250 hosts, not '$n'"
+    lc_netns_require
+    LC_CLEANUPS+=("lc_netns_down")
+    s_netns_add "$LC_NETNS_BRIDGE"
+    ip -n "$LC_NETNS_BRIDGE" link add br0 type bridge || fail "bridge in $LC_NETNS_BRIDGE"
+    ip -n "$LC_NETNS_BRIDGE" link set br0 up
+    for ((i = 1; i <= n; i++)); do
+        ns=$(lc_netns_name "$i")
+        s_netns_add "$ns"
+        ip -n "$LC_NETNS_BRIDGE" link add "v$i" type veth peer name eth0 netns "$ns" \
+            || fail "veth pair for host $i"
+        ip -n "$LC_NETNS_BRIDGE" link set "v$i" master br0 up
+        ip -n "$ns" addr add "$(lc_netns_addr "$i")/24" dev eth0
+        ip -n "$ns" link set eth0 up
+    done
+    LC_NETNS_COUNT=$n
+    #  the bridge learns and forwards within a second; wait for it
+    for ((i = 2; i <= n; i++)); do
+        lc_netns_wait_reach 1 "$i" || fail "host 1 cannot reach host $i over the bridge"
+    done
+}
+
+#  lc_netns_reach FROM TO: true if a TCP SYN from host FROM to host TO gets
+#  an answer within a second (a refusal counts: the packet got there). No
+#  ping needed, nothing has to listen.
+lc_netns_reach () {
+    local out
+    out=$(timeout -s KILL 2 ip netns exec "$(lc_netns_name "$1")" timeout 1 \
+        bash -c "exec 3<>/dev/tcp/$(lc_netns_addr "$2")/1" 2>&1) && return 0
+    [[ $out == *"Connection refused"* ]]
+}
+
+#  lc_netns_wait_reach FROM TO: true once FROM reaches TO (5 s at most).
+lc_netns_wait_reach () {
+    local try
+    for ((try = 0; try < 25; try++)); do
+        lc_netns_reach "$1" "$2" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+lc_netns_link_down () { ip -n "$LC_NETNS_BRIDGE" link set "v$1" down || fail "link $1 down"; }
+lc_netns_link_up () { ip -n "$LC_NETNS_BRIDGE" link set "v$1" up || fail "link $1 up"; }
+
+#  lc_netns_down: kills what still runs in our namespaces (by pid, from
+#  ip netns pids) and deletes them; the veths and the bridge go with them.
+#  Safe to call twice.
+lc_netns_down () {
+    local ns pid
+    for ns in "${LC_NETNS_MADE[@]:-}"; do
+        [ -n "$ns" ] || continue
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do
+            kill -KILL "$pid" 2>/dev/null || true
+        done
+        ip netns del "$ns" 2>/dev/null || true
+    done
+    LC_NETNS_MADE=()
+    # shellcheck disable=SC2034  # read by tests
+    LC_NETNS_COUNT=0
+}
