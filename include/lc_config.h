@@ -41,9 +41,11 @@ typedef struct {
     char cluster [PATH_MAX];            //  --cluster FILE, or ""
 } lc_config_t;
 
-//  Parses the arguments of `lclock machine` (argv [0] is "machine").
-//  Returns 0 with *config filled; 1 if --help was asked for and printed
-//  (exit 0); -1 after printing a one-line error on stderr (exit 2).
+//  Parses the arguments of `lclock machine` (argv [0] is "machine"), and
+//  the cluster file if --cluster is given (docs/cli.md). Returns 0 with
+//  *config filled; 1 if --help was asked for and printed on stdout
+//  (exit 0); -1 after printing a one-line error on stderr (exit 2), with
+//  *config partly filled. Restarts getopt, so it may be called again.
 int
     lc_config_parse (lc_config_t *config, int argc, char *argv []);
 

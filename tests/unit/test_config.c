@@ -75,7 +75,7 @@ s_run_argv (lc_config_t *config, const char **args)
 
 //  Expects the arguments to fail with exactly this one line on stderr
 #define s_expect_error(message, ...) do { \
-    lc_config_t config_; \
+    static lc_config_t config_; \
     int rc_ = s_run (&config_, __VA_ARGS__); \
     if (rc_ != -1 || strcmp (s_err, message "\n") != 0) \
         fail_msg ("line %d: rc %d, stderr\n  '%s'\nexpected\n  '%s'", \
@@ -124,7 +124,7 @@ static void
 test_defaults (void **state)
 {
     (void) state;
-    lc_config_t config;
+    static lc_config_t config;
     assert_int_equal (s_run (&config, "--id", "1", "--bind", "tcp://*:5551"), 0);
     assert_string_equal (s_err, "");
     assert_int_equal (config.id, 1);
@@ -150,7 +150,7 @@ static void
 test_every_option (void **state)
 {
     (void) state;
-    lc_config_t config;
+    static lc_config_t config;
     int rc = s_run (&config, "--id=65535", "--bind", "tcp://127.0.0.1:5551",
                     "--peer", "3=tcp://127.0.0.1:5553", "--peer=1=ipc:///tmp/lc-1",
                     "--peer", "2=tcp://lab2.local:5552",
@@ -203,7 +203,7 @@ static void
 test_help (void **state)
 {
     (void) state;
-    lc_config_t config;
+    static lc_config_t config;
     assert_int_equal (s_run (&config, "--help"), 1);
     assert_string_equal (s_err, "");
     const char *options [] = {
@@ -238,7 +238,7 @@ test_bad_numbers (void **state)
         "+3", "1--2", "2-3-4", "0x5", "1.5"
     };
     for (size_t i = 0; i < sizeof bad_rates / sizeof bad_rates [0]; i++) {
-        lc_config_t config;
+        static lc_config_t config;
         char expected [256];
         snprintf (expected, sizeof expected, rate, bad_rates [i]);
         assert_int_equal (s_run (&config, BIND, "--rate", bad_rates [i]), -1);
@@ -260,7 +260,7 @@ test_bad_numbers (void **state)
         "0", "-1", "inf", "nan", "1e10", "5x", "", "0x10", "1e-400", " 5"
     };
     for (size_t i = 0; i < sizeof bad_durations / sizeof bad_durations [0]; i++) {
-        lc_config_t config;
+        static lc_config_t config;
         char expected [256];
         snprintf (expected, sizeof expected, "lclock machine: --duration: expected "
                   "model seconds, a number > 0 and <= 1000000000, got '%s'\n",
@@ -308,7 +308,7 @@ test_bad_endpoints (void **state)
                     "--id", "1", "--bind", endpoint);
     //  255 bytes is fine
     endpoint [LC_ENDPOINT_MAX - 1] = 0;
-    lc_config_t config;
+    static lc_config_t config;
     assert_int_equal (s_run (&config, "--id", "1", "--bind", endpoint), 0);
     assert_string_equal (config.bind, endpoint);
 
@@ -363,7 +363,7 @@ test_bad_usage (void **state)
     s_expect_error ("lclock machine: --log-dir: expected a path of 1 to 4095 bytes, got ''",
                     "--id", "1", "--bind", "tcp://*:1", "--log-dir", "");
     //  Flags may repeat
-    lc_config_t config;
+    static lc_config_t config;
     assert_int_equal (s_run (&config, "--id", "1", "--bind", "tcp://*:1",
                              "--quiet", "--quiet"), 0);
 }
@@ -394,7 +394,7 @@ test_cluster_spec_example (void **state)
     (void) state;
     char path [PATH_SIZE];
     s_write_file (path, s_spec_cluster);
-    lc_config_t config;
+    static lc_config_t config;
 
     assert_int_equal (s_run (&config, "--cluster", path, "--id", "1"), 0);
     assert_string_equal (s_err, "");
@@ -464,7 +464,7 @@ test_cluster_precedence (void **state)
         "    machine = 9\n"
         "        endpoint = ipc:///tmp/lc-9\n"
         "        host = box9\n");
-    lc_config_t config;
+    static lc_config_t config;
     assert_int_equal (s_run (&config, "--id", "7", "--cluster", path), 0);
     assert_int_equal (config.rate_min, LC_DEFAULT_RATE_MIN);
     assert_int_equal (config.rate_max, LC_DEFAULT_RATE_MAX);
@@ -503,6 +503,55 @@ test_cluster_precedence (void **state)
     s_capture_stop (STDOUT_FILENO, saved, out_file, s_out);
     assert_int_equal (rc, 0);
     assert_string_equal (s_out, "7 lab7\n8 ::1\n9 box9\n");
+    unlink (path);
+}
+
+//  Every layer: command line, machine section, cluster section, default
+static void
+test_cluster_layers (void **state)
+{
+    (void) state;
+    char path [PATH_SIZE];
+    s_write_file (path,
+        "cluster\n"
+        "    duration = 2.5\n"
+        "    speed = 4\n"
+        "    roll = 3\n"
+        "    rate = 3-4\n"
+        "    seed = 11\n"
+        "    machine = 1\n"
+        "        endpoint = tcp://10.0.0.1:5001\n"
+        "    machine = 2\n"
+        "        endpoint = tcp://10.0.0.2:5002\n"
+        "        rate = 5\n"
+        "        seed = 22\n"
+        "        bind = tcp://10.0.0.2:6002\n");
+    static lc_config_t config;
+    //  Cluster section over the defaults
+    assert_int_equal (s_run (&config, "--id", "1", "--cluster", path), 0);
+    assert_true (config.duration == 2.5);
+    assert_true (config.speed == 4);
+    assert_int_equal (config.roll, 3);
+    assert_int_equal (config.rate_min, 3);
+    assert_int_equal (config.rate_max, 4);
+    assert_true (config.seed == 11);
+    assert_string_equal (config.bind, "tcp://10.0.0.1:5001");
+    //  Machine section over the cluster section
+    assert_int_equal (s_run (&config, "--id", "2", "--cluster", path), 0);
+    assert_int_equal (config.rate_min, 5);
+    assert_int_equal (config.rate_max, 5);
+    assert_true (config.seed == 22);
+    assert_string_equal (config.bind, "tcp://10.0.0.2:6002");
+    assert_string_equal (config.endpoint, "tcp://10.0.0.2:5002");
+    //  Command line over the machine section
+    assert_int_equal (s_run (&config, "--id", "2", "--cluster", path, "--rate", "6-7",
+                             "--seed", "33", "--bind", "tcp://*:7002"), 0);
+    assert_int_equal (config.rate_min, 6);
+    assert_int_equal (config.rate_max, 7);
+    assert_true (config.seed == 33);
+    assert_string_equal (config.bind, "tcp://*:7002");
+    assert_string_equal (config.endpoint, "tcp://10.0.0.2:5002");
+    assert_true (config.duration == 2.5);
     unlink (path);
 }
 
@@ -590,7 +639,7 @@ test_bad_clusters (void **state)
     for (size_t i = 0; i < sizeof s_bad_clusters / sizeof s_bad_clusters [0]; i++) {
         char path [PATH_SIZE];
         s_write_file (path, s_bad_clusters [i].text);
-        lc_config_t config;
+        static lc_config_t config;
         int rc = s_run (&config, "--id", "1", "--cluster", path);
         char expected [1024];
         snprintf (expected, sizeof expected, "lclock machine: %s: %s\n",
@@ -606,7 +655,7 @@ static void
 test_bad_cluster_files (void **state)
 {
     (void) state;
-    lc_config_t config;
+    static lc_config_t config;
     assert_int_equal (s_run (&config, "--id", "1", "--cluster", "/nonexistent/c.zpl"), -1);
     assert_string_equal (s_err, "lclock machine: /nonexistent/c.zpl: cannot open it: "
                                 "No such file or directory\n");
@@ -715,6 +764,7 @@ main (void)
         cmocka_unit_test (test_bad_peers),
         cmocka_unit_test (test_cluster_spec_example),
         cmocka_unit_test (test_cluster_precedence),
+        cmocka_unit_test (test_cluster_layers),
         cmocka_unit_test (test_bad_clusters),
         cmocka_unit_test (test_bad_cluster_files),
         cmocka_unit_test (test_default_bind),
