@@ -508,7 +508,7 @@ s_zpl_line (const char *line, int last_level, int *level)
     const char *scan = line + indent;
     if (*scan == '\t')
         return "a tab in the indentation; indent with 4 spaces per level";
-    if (indent % 4)             //  zconfig refuses even a comment line so
+    if (indent % 4)             //  zconfig refuses a misindented comment too
         return "indent with 4 spaces per level";
     const char *name = scan;
     while (*scan && s_zpl_namechar (*scan))
@@ -940,14 +940,14 @@ s_usage (FILE *out)
 "                      (%d..%d, default %d-%d)\n"
 "  --roll K            each idle tick rolls 1..K: 1 and 2 send to one peer,\n"
 "                      3 to all, more is internal (%d..%d, default %d)\n"
-"  --duration SEC      model seconds to run (default %g); wall time is\n"
-"                      duration / speed\n"
+"  --duration SEC      model seconds to run, > 0 and <= %.0f (default %g);\n"
+"                      wall time is duration / speed\n"
 "  --speed S           model seconds per wall second (%g..%g, default %g)\n"
 "  --seed N            the run seed, 0..%" PRIu64 " (default: from the OS)\n"
 "  --log-dir DIR       where machine-ID.csv and machine-ID.json go\n"
 "                      (default '%s', created if missing)\n"
-"  --start-timeout SEC wall seconds to wait for every peer (default %g;\n"
-"                      0 waits forever)\n"
+"  --start-timeout SEC wall seconds to wait for every peer, <= %.0f\n"
+"                      (default %g; 0 waits forever)\n"
 "  --cert FILE         this machine's secret CURVE certificate; with --trust\n"
 "  --trust DIR         folder of machine-J.cert, the public certificate of\n"
 "                      every machine J; with --cert, CURVE on every link\n"
@@ -962,11 +962,11 @@ s_usage (FILE *out)
              LC_ID_MIN, LC_ID_MAX,
              LC_RATE_MIN, LC_RATE_MAX, LC_DEFAULT_RATE_MIN, LC_DEFAULT_RATE_MAX,
              LC_ROLL_MIN, LC_ROLL_MAX, LC_DEFAULT_ROLL,
-             LC_DEFAULT_DURATION,
+             LC_DURATION_MAX, LC_DEFAULT_DURATION,
              LC_SPEED_MIN, LC_SPEED_MAX, LC_DEFAULT_SPEED,
              UINT64_MAX,
              LC_DEFAULT_LOG_DIR,
-             LC_DEFAULT_START_TIMEOUT);
+             LC_START_TIMEOUT_MAX, LC_DEFAULT_START_TIMEOUT);
 }
 
 void
