@@ -3,8 +3,22 @@
 #ifndef LC_ANALYZE_H_INCLUDED
 #define LC_ANALYZE_H_INCLUDED
 
+#include "lc_report.h"
+
 //  argv [0] is "analyze". Returns the exit status (SPEC section 6).
 int
     lc_analyze_main (int argc, char *argv []);
+
+//  Reads every machine-*.csv and machine-*.json of dir, merged by wall
+//  time, through the checker and the figures (and the ShiViz writer when
+//  shiviz is not NULL). Fills run (free it with lc_analyze_free). Returns
+//  0, or LC_EXIT_USAGE with the reason on stderr when the input could not
+//  be read. Plots and files are not written here: this is what
+//  bench/bench_analyze.c times.
+int
+    lc_analyze_run (const char *dir, double window_from, double window_to,
+                    FILE *shiviz, lc_run_t *run);
+void
+    lc_analyze_free (lc_run_t *run);
 
 #endif

@@ -1,14 +1,504 @@
-/*  lc_analyze.c - placeholder until the analyzer lands (issue 3).
+/*  lc_analyze.c - `lclock analyze RUN_DIR`: options, directory scan, the
+    merged read of all logs, and the glue to checks, figures and reports.
+
+    The logs are streamed: one reader and one current row per machine, and
+    a binary heap that always yields the earliest row of the run (ties by
+    machine id), so checks and figures see the run in wall-time order
+    without holding it. docs/analysis.md describes what comes out.
 */
-#include "lclock.h"
 #include "lc_analyze.h"
+#include "lc_check.h"
+#include "lc_stats.h"
+#include "lc_report.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <jansson.h>
+
+#define S_READ_ERROR    "read error"    //  lc_reader_error on a failed read(2)
+#define S_PATH_MAX      4096            //  bytes of a path we build
+
+//  One machine's log being read
+typedef struct {
+    lc_reader_t *reader;        //  its CSV reader
+    lc_row_t row;               //  the row waiting in the heap
+    size_t line;                //  that row's line
+    bool done;                  //  no more rows
+} s_stream_t;
+
+//  --------------------------------------------------------------------------
+//  Directory scan and JSON summaries
+
+static int
+s_compare_ids (const void *a, const void *b)
+{
+    uint32_t x = ((const lc_meta_t *) a)->id, y = ((const lc_meta_t *) b)->id;
+    return x < y ? -1 : x > y;
+}
+
+//  True if name is machine-ID.csv with ID a plain decimal 1..65535
+static bool
+s_log_name (const char *name, uint32_t *id)
+{
+    const char *prefix = "machine-";
+    size_t len = strlen (name);
+    if (strncmp (name, prefix, strlen (prefix)) != 0 || len < 13
+    ||  strcmp (name + len - 4, ".csv") != 0)
+        return false;
+    const char *digits = name + strlen (prefix);
+    uint64_t value = 0;
+    for (const char *p = digits; p < name + len - 4; p++) {
+        if (*p < '0' || *p > '9' || (p == digits && *p == '0'))
+            return false;
+        value = value * 10 + (uint64_t) (*p - '0');
+        if (value > LC_ID_MAX)
+            return false;
+    }
+    if (value < LC_ID_MIN)
+        return false;
+    *id = (uint32_t) value;
+    return true;
+}
+
+static uint64_t
+s_json_uint (json_t *object, const char *key)
+{
+    json_t *value = json_object_get (object, key);
+    if (json_is_integer (value) && json_integer_value (value) >= 0)
+        return (uint64_t) json_integer_value (value);
+    if (json_is_real (value) && json_real_value (value) >= 0)
+        return (uint64_t) json_real_value (value);
+    return 0;
+}
+
+static void
+s_json_text (json_t *object, const char *key, char *text, size_t size)
+{
+    const char *value = json_string_value (json_object_get (object, key));
+    snprintf (text, size, "%s", value ? value : "");
+}
+
+//  Reads machine-ID.json into meta. Returns 0, or -1 said on stderr.
+static int
+s_load_summary (const char *dir, lc_meta_t *meta)
+{
+    char path [S_PATH_MAX];
+    snprintf (path, sizeof path, "%s/machine-%u.json", dir, meta->id);
+    json_error_t error;
+    json_t *root = json_load_file (path, 0, &error);
+    if (!root || !json_is_object (root)) {
+        fprintf (stderr, "lclock analyze: cannot read %s: %s (every machine-ID.csv "
+                 "needs its machine-ID.json beside it)\n", path,
+                 root ? "not a JSON object" : error.text);
+        json_decref (root);
+        return -1;
+    }
+    meta->rate = (uint32_t) s_json_uint (root, "rate");
+    meta->speed = json_number_value (json_object_get (root, "speed"));
+    meta->duration = json_number_value (json_object_get (root, "duration"));
+    meta->roll = s_json_uint (root, "roll");
+    meta->seed = s_json_uint (root, "seed");
+    meta->restarts = s_json_uint (root, "restarts");
+    meta->sent = s_json_uint (root, "sent");
+    meta->send_failed = s_json_uint (root, "send_failed");
+    meta->rejected = s_json_uint (root, "rejected");
+    meta->bad_connections = s_json_uint (root, "bad_connections");
+    meta->untrusted = s_json_uint (root, "untrusted");
+    s_json_text (root, "stop_reason", meta->stop_reason, sizeof meta->stop_reason);
+    s_json_text (root, "run_id", meta->run_id, sizeof meta->run_id);
+    json_decref (root);
+    return 0;
+}
+
+//  Finds the machines of dir, sorted by id. Returns their count, or -1.
+static int
+s_scan (const char *dir, lc_meta_t **machines_p, size_t *count_p)
+{
+    DIR *handle = opendir (dir);
+    if (!handle) {
+        fprintf (stderr, "lclock analyze: cannot open run directory %s: %s\n",
+                 dir, strerror (errno));
+        return -1;
+    }
+    lc_meta_t *machines = NULL;
+    size_t count = 0;
+    struct dirent *entry;
+    while ((entry = readdir (handle))) {
+        uint32_t id;
+        if (!s_log_name (entry->d_name, &id))
+            continue;
+        if (count == LC_ANALYZE_MACHINES_MAX) {
+            fprintf (stderr, "lclock analyze: more than %d machine logs in %s\n",
+                     LC_ANALYZE_MACHINES_MAX, dir);
+            closedir (handle);
+            free (machines);
+            return -1;
+        }
+        lc_meta_t *grown = realloc (machines, (count + 1) * sizeof *grown);
+        if (!grown) {
+            closedir (handle);
+            free (machines);
+            return -1;
+        }
+        machines = grown;
+        memset (&machines [count], 0, sizeof machines [count]);
+        machines [count++].id = id;
+    }
+    closedir (handle);
+    if (count == 0) {
+        fprintf (stderr, "lclock analyze: no machine-ID.csv in %s (is it a run "
+                 "directory?)\n", dir);
+        free (machines);
+        return -1;
+    }
+    qsort (machines, count, sizeof *machines, s_compare_ids);
+    for (size_t i = 0; i < count; i++)
+        if (s_load_summary (dir, &machines [i])) {
+            free (machines);
+            return -1;
+        }
+    *machines_p = machines;
+    *count_p = count;
+    return 0;
+}
+
+//  --------------------------------------------------------------------------
+//  The merged read
+
+//  Moves stream idx to its next good row; bad rows go to the checker.
+//  Returns 0, or -1 on a read error.
+static int
+s_advance (s_stream_t *stream, size_t idx, lc_check_t *check)
+{
+    while (true) {
+        int rc = lc_reader_next (stream->reader, &stream->row);
+        if (rc == 1) {
+            stream->line = lc_reader_line (stream->reader);
+            return 0;
+        }
+        if (rc == 0) {
+            stream->done = true;
+            return 0;
+        }
+        const char *why = lc_reader_error (stream->reader);
+        if (why && strcmp (why, S_READ_ERROR) == 0) {
+            stream->done = true;
+            return -1;
+        }
+        lc_check_bad_row (check, idx, lc_reader_line (stream->reader), why);
+    }
+}
+
+static inline bool
+s_before (const s_stream_t *streams, size_t a, size_t b)
+{
+    int64_t ta = streams [a].row.time_us, tb = streams [b].row.time_us;
+    return ta < tb || (ta == tb && a < b);
+}
+
+static void
+s_sift_down (size_t *heap, size_t size, const s_stream_t *streams, size_t at)
+{
+    while (true) {
+        size_t child = 2 * at + 1;
+        if (child >= size)
+            return;
+        if (child + 1 < size && s_before (streams, heap [child + 1], heap [child]))
+            child++;
+        if (!s_before (streams, heap [child], heap [at]))
+            return;
+        size_t swap = heap [at];
+        heap [at] = heap [child];
+        heap [child] = swap;
+        at = child;
+    }
+}
+
+static int
+s_merge (const char *dir, lc_run_t *run, lc_shiviz_t *shiviz)
+{
+    size_t count = run->count;
+    s_stream_t *streams = calloc (count, sizeof *streams);
+    size_t *heap = calloc (count, sizeof *heap);
+    int rc = 0;
+    if (!streams || !heap)
+        rc = -1;
+    for (size_t i = 0; rc == 0 && i < count; i++) {
+        char path [S_PATH_MAX];
+        snprintf (path, sizeof path, "%s/machine-%u.csv", dir, run->machines [i].id);
+        streams [i].reader = lc_reader_open (path);
+        if (!streams [i].reader) {
+            fprintf (stderr, "lclock analyze: cannot read %s: %s\n", path, strerror (errno));
+            rc = -1;
+        }
+    }
+    size_t size = 0;
+    for (size_t i = 0; rc == 0 && i < count; i++) {
+        if (s_advance (&streams [i], i, run->check))
+            rc = -1;
+        else
+        if (!streams [i].done)
+            heap [size++] = i;
+    }
+    for (size_t i = size / 2; rc == 0 && i-- > 0; )
+        s_sift_down (heap, size, streams, i);
+    while (rc == 0 && size) {
+        size_t idx = heap [0];
+        s_stream_t *stream = &streams [idx];
+        lc_check_row (run->check, idx, stream->line, &stream->row);
+        lc_stats_row (run->stats, idx, &stream->row);
+        if (shiviz)
+            lc_shiviz_row (shiviz, idx, &stream->row);
+        if (s_advance (stream, idx, run->check)) {
+            fprintf (stderr, "lclock analyze: cannot read machine-%u.csv in %s\n",
+                     run->machines [idx].id, dir);
+            rc = -1;
+        }
+        if (stream->done)
+            heap [0] = heap [--size];
+        s_sift_down (heap, size, streams, 0);
+    }
+    for (size_t i = 0; streams && i < count; i++)
+        lc_reader_destroy (&streams [i].reader);
+    free (streams);
+    free (heap);
+    return rc;
+}
+
+int
+lc_analyze_run (const char *dir, double window_from, double window_to,
+                FILE *shiviz_file, lc_run_t *run)
+{
+    memset (run, 0, sizeof *run);
+    run->run_dir = dir;
+    run->window_from = window_from;
+    run->window_to = window_to;
+    lc_meta_t *machines = NULL;
+    if (s_scan (dir, &machines, &run->count))
+        return LC_EXIT_USAGE;
+    run->machines = machines;
+    run->check = lc_check_new (machines, run->count);
+    run->stats = lc_stats_new (machines, run->count, window_from, window_to);
+    lc_shiviz_t *shiviz = shiviz_file
+                        ? lc_shiviz_new (shiviz_file, machines, run->count) : NULL;
+    if (!run->check || !run->stats || (shiviz_file && !shiviz)) {
+        fprintf (stderr, "lclock analyze: out of memory\n");
+        lc_shiviz_destroy (&shiviz);
+        lc_analyze_free (run);
+        return LC_EXIT_USAGE;
+    }
+    lc_check_set_message_fn (run->check, lc_stats_message, run->stats);
+    int rc = s_merge (dir, run, shiviz);
+    lc_shiviz_destroy (&shiviz);
+    if (rc) {
+        lc_analyze_free (run);
+        return LC_EXIT_USAGE;
+    }
+    lc_check_finish (run->check);
+    lc_stats_finish (run->stats);
+    return 0;
+}
+
+void
+lc_analyze_free (lc_run_t *run)
+{
+    lc_check_destroy (&run->check);
+    lc_stats_destroy (&run->stats);
+    free ((void *) run->machines);
+    run->machines = NULL;
+    run->count = 0;
+}
+
+//  --------------------------------------------------------------------------
+//  The command
+
+static const char *s_help =
+"usage: lclock analyze RUN_DIR [--out DIR] [--json] [--window FROM:TO]\n"
+"                      [--shiviz FILE] [--no-plots]\n"
+"\n"
+"Reads every machine-ID.csv and machine-ID.json in RUN_DIR, checks the run\n"
+"against Lamport's rules with every message accounted for, and reports\n"
+"clock jumps, queue growth, drift and message age.\n"
+"\n"
+"  RUN_DIR            directory holding the logs of one run\n"
+"  --out DIR          write report.md, summary.json and plots into DIR\n"
+"                     (created if missing) instead of RUN_DIR\n"
+"  --json             print summary.json on stdout instead of the table\n"
+"  --window FROM:TO   model seconds shown in the space-time diagram\n"
+"                     (default 0:5)\n"
+"  --shiviz FILE      also write the run as a ShiViz log to FILE, with\n"
+"                     vector clocks rebuilt from the matched messages\n"
+"  --no-plots         do not run gnuplot (checks never depend on it)\n"
+"  -h, --help         print this help and exit\n"
+"\n"
+"Checks: 1 well-formed rows, 2 clock rules, 3 messages match sends,\n"
+"4 clock condition, 5 every message accounted for, 6 tick count.\n"
+"Exit status: 0 every check holds, 1 some check failed (each failure is\n"
+"listed with machine, row and rule), 2 the input could not be read or the\n"
+"outputs could not be written. See docs/analysis.md.\n";
+
+typedef struct {
+    const char *run_dir;        //  RUN_DIR
+    const char *out_dir;        //  --out, or RUN_DIR
+    bool json;                  //  --json
+    double window_from;         //  --window FROM
+    double window_to;           //  --window TO
+    const char *shiviz;         //  --shiviz FILE, or NULL
+    bool plots;                 //  not --no-plots
+} s_options_t;
+
+static int
+s_parse_window (const char *text, double *from, double *to)
+{
+    char *end;
+    errno = 0;
+    *from = strtod (text, &end);
+    if (end == text || *end != ':' || errno)
+        return -1;
+    const char *second = end + 1;
+    *to = strtod (second, &end);
+    if (end == second || *end || errno || !(*from >= 0) || !(*to > *from))
+        return -1;
+    return 0;
+}
+
+//  Returns -1 to go on, else the exit status
+static int
+s_parse_options (int argc, char *argv [], s_options_t *options)
+{
+    static const struct option longs [] = {
+        { "out",      required_argument, NULL, 'o' },
+        { "json",     no_argument,       NULL, 'j' },
+        { "window",   required_argument, NULL, 'w' },
+        { "shiviz",   required_argument, NULL, 's' },
+        { "no-plots", no_argument,       NULL, 'n' },
+        { "help",     no_argument,       NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    *options = (s_options_t) {
+        .window_from = LC_DEFAULT_WINDOW_FROM,
+        .window_to = LC_DEFAULT_WINDOW_TO,
+        .plots = true
+    };
+    optind = 1;
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long (argc, argv, ":h", longs, NULL)) != -1) {
+        switch (opt) {
+            case 'o': options->out_dir = optarg; break;
+            case 'j': options->json = true; break;
+            case 's': options->shiviz = optarg; break;
+            case 'n': options->plots = false; break;
+            case 'h':
+                fputs (s_help, stdout);
+                return LC_EXIT_OK;
+            case 'w':
+                if (s_parse_window (optarg, &options->window_from, &options->window_to)) {
+                    fprintf (stderr, "lclock analyze: --window '%s': expected FROM:TO "
+                             "in model seconds, 0 <= FROM < TO (e.g. 0:5)\n", optarg);
+                    return LC_EXIT_USAGE;
+                }
+                break;
+            case ':':
+                fprintf (stderr, "lclock analyze: %s needs a value (try "
+                         "'lclock analyze --help')\n", argv [optind - 1]);
+                return LC_EXIT_USAGE;
+            default:
+                fprintf (stderr, "lclock analyze: unknown option '%s' (try "
+                         "'lclock analyze --help')\n", argv [optind - 1]);
+                return LC_EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf (stderr, "lclock analyze: expected one RUN_DIR (try "
+                 "'lclock analyze --help')\n");
+        return LC_EXIT_USAGE;
+    }
+    options->run_dir = argv [optind];
+    if (!options->out_dir)
+        options->out_dir = options->run_dir;
+    return -1;
+}
+
+static int
+s_write_outputs (lc_run_t *run, const s_options_t *options, json_t *summary)
+{
+    char path [S_PATH_MAX];
+    snprintf (path, sizeof path, "%s/summary.json", options->out_dir);
+    if (json_dump_file (summary, path, JSON_INDENT (2) | JSON_SORT_KEYS)) {
+        fprintf (stderr, "lclock analyze: cannot write %s\n", path);
+        return -1;
+    }
+    snprintf (path, sizeof path, "%s/report.md", options->out_dir);
+    FILE *file = fopen (path, "w");
+    int rc = file ? lc_report_markdown (run, file) : -1;
+    if (file && fclose (file))
+        rc = -1;
+    if (rc) {
+        fprintf (stderr, "lclock analyze: cannot write %s: %s\n", path, strerror (errno));
+        return -1;
+    }
+    return 0;
+}
 
 int
 lc_analyze_main (int argc, char *argv [])
 {
-    (void) argc;
-    (void) argv;
-    fprintf (stderr, "lclock analyze: not built yet\n");
-    return LC_EXIT_FAILURE;
+    s_options_t options;
+    int rc = s_parse_options (argc, argv, &options);
+    if (rc >= 0)
+        return rc;
+    if (strcmp (options.out_dir, options.run_dir) != 0
+    &&  mkdir (options.out_dir, 0755) && errno != EEXIST) {
+        fprintf (stderr, "lclock analyze: cannot create --out %s: %s\n",
+                 options.out_dir, strerror (errno));
+        return LC_EXIT_USAGE;
+    }
+    FILE *shiviz = NULL;
+    if (options.shiviz && !(shiviz = fopen (options.shiviz, "w"))) {
+        fprintf (stderr, "lclock analyze: cannot write --shiviz %s: %s\n",
+                 options.shiviz, strerror (errno));
+        return LC_EXIT_USAGE;
+    }
+    lc_run_t run;
+    rc = lc_analyze_run (options.run_dir, options.window_from, options.window_to,
+                         shiviz, &run);
+    if (shiviz && fclose (shiviz) && rc == 0) {
+        fprintf (stderr, "lclock analyze: cannot write --shiviz %s\n", options.shiviz);
+        lc_analyze_free (&run);
+        return LC_EXIT_USAGE;
+    }
+    if (rc)
+        return rc;
+    run.shiviz = options.shiviz;
+    if (options.plots) {
+        int drawn = lc_report_plots (&run, options.out_dir, &run.plots_note);
+        run.plots = drawn == 0;
+        if (drawn)
+            fprintf (stderr, "lclock analyze: %s\n", run.plots_note);
+    }
+    else
+        run.plots_note = "plots not drawn (--no-plots)";
+
+    json_t *summary = lc_report_summary (&run);
+    rc = summary ? s_write_outputs (&run, &options, summary) : -1;
+    if (rc == 0) {
+        if (options.json) {
+            json_dumpf (summary, stdout, JSON_INDENT (2) | JSON_SORT_KEYS);
+            fputc ('\n', stdout);
+        }
+        else
+            lc_report_table (&run, stdout);
+        rc = lc_check_failures (run.check) ? LC_EXIT_FAILURE : LC_EXIT_OK;
+    }
+    else
+        rc = LC_EXIT_USAGE;
+    json_decref (summary);
+    lc_analyze_free (&run);
+    return rc;
 }

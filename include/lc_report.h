@@ -1,0 +1,64 @@
+/*  lc_report.h - what `lclock analyze` writes: the stdout table,
+    report.md, summary.json, gnuplot plots and the ShiViz log.
+
+    docs/analysis.md documents every summary.json key and the ShiViz
+    format.
+*/
+#ifndef LC_REPORT_H_INCLUDED
+#define LC_REPORT_H_INCLUDED
+
+#include "lclock.h"
+#include "lc_log.h"
+#include "lc_check.h"
+#include "lc_stats.h"
+
+#include <stdio.h>
+#include <jansson.h>
+
+//  An analyzed run: everything the writers need
+typedef struct {
+    const char *run_dir;        //  the run directory as given
+    const lc_meta_t *machines;  //  machine index -> summary
+    size_t count;               //  machines
+    lc_check_t *check;          //  finished checker
+    lc_stats_t *stats;          //  finished figures
+    double window_from;         //  space-time window, model seconds
+    double window_to;
+    const char *plots_note;     //  why there are no plots, or NULL
+    bool plots;                 //  plots were drawn
+    const char *shiviz;         //  ShiViz file written, or NULL
+} lc_run_t;
+
+//  The short table and the failed checks, for stdout.
+void
+    lc_report_table (const lc_run_t *run, FILE *out);
+
+//  summary.json as a jansson object (the caller's to json_decref).
+json_t *
+    lc_report_summary (const lc_run_t *run);
+
+//  report.md. Returns 0, or -1 on a write error.
+int
+    lc_report_markdown (const lc_run_t *run, FILE *out);
+
+//  Draws the plots into dir with gnuplot (PNG and SVG). Returns 0 when
+//  drawn, 1 when gnuplot is not installed, -1 when it failed; *note is set
+//  to a static text saying why there are no plots.
+int
+    lc_report_plots (const lc_run_t *run, const char *dir, const char **note);
+
+//  Names of the plot files, without extension (for links).
+extern const char *lc_report_plot_names [];
+
+//  ShiViz writer: one line per row, vector clocks rebuilt from matched
+//  messages. Rows come in the analyzer's merged order.
+typedef struct _lc_shiviz_t lc_shiviz_t;
+
+lc_shiviz_t *
+    lc_shiviz_new (FILE *out, const lc_meta_t *machines, size_t count);
+void
+    lc_shiviz_row (lc_shiviz_t *self, size_t idx, const lc_row_t *row);
+void
+    lc_shiviz_destroy (lc_shiviz_t **self_p);
+
+#endif
