@@ -642,8 +642,8 @@ s_section_read (const s_where_t *where, zconfig_t *section, unsigned allowed,
             return -1;
         }
         if (zconfig_child (item)) {
-            s_error (where, "%s: has indented lines under it; only "
-                     "'machine' sections do", name);
+            s_error (where, "%s: has indented lines under it; a key holds "
+                     "one value, on its own line", name);
             return -1;
         }
         if (s_check (where, name, s_keys [key].kind, zconfig_value (item), &values [key]))

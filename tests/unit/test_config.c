@@ -598,7 +598,10 @@ static const s_bad_cluster_t s_bad_clusters [] = {
     { "cluster\n    machine\n        endpoint = tcp://a:1\n",
       "machine: expected a machine id from 1 to 65535, got ''" },
     { "cluster\n    seed = 1\n        seed = 2\n    machine = 1\n        endpoint = tcp://a:1\n",
-      "seed: has indented lines under it; only 'machine' sections do" },
+      "seed: has indented lines under it; a key holds one value, on its own line" },
+    { "cluster\n    machine = 1\n        endpoint = tcp://a:1\n            port = 1\n",
+      "machine 1: endpoint: has indented lines under it; a key holds one value, "
+      "on its own line" },
     { "# nothing but a comment\n",
       "no 'cluster' section; the file starts with a line 'cluster'" },
     { "",
