@@ -91,22 +91,4 @@
 #define LC_PERCENTILE_HIGH      0.99    //  message age "p99"
 #define LC_STOP_REASON_MAX      32      //  bytes of a JSON stop_reason
 
-//  Analyzer (lclock analyze, SPEC section 6; docs/analysis.md)
-#define LC_ANALYZE_MACHINES_MAX 4096    //  machine-*.csv files in one run dir
-#define LC_FAILURES_KEPT        1000    //  failures listed; all are counted
-#define LC_FAILURE_TEXT_MAX     200     //  bytes of one failure's text
-#define LC_REPORT_FAILURES_MAX  50      //  failures printed to stdout/report.md
-#define LC_JUMP_BINS            1024    //  exact jump-size bins; larger ones
-                                        //  share one overflow bin
-#define LC_SEQ_BITMAP_MAX       ((uint64_t) 1 << 28)   //  bits of one
-                                        //  (recipient, sender) received-seq
-                                        //  bitmap; higher seqs skip it
-#define LC_PLOT_POINTS          2000    //  samples per machine in the plots
-#define LC_WINDOW_EVENTS_MAX    100000  //  events and arrows kept for the
-                                        //  space-time diagram
-#define LC_DEFAULT_WINDOW_FROM  0.0     //  model seconds
-#define LC_DEFAULT_WINDOW_TO    5.0
-#define LC_PERCENTILE_HIGH      0.99    //  message age "p99"
-#define LC_STOP_REASON_MAX      32      //  bytes of a JSON stop_reason
-
 #endif
