@@ -35,6 +35,7 @@ Environment:
   LCLOCK_REMOTE_DIR  where machines log on their hosts, one folder per host
                      (default /tmp/lclock-lan-STAMP-PID, removed after)
   LCLOCK             the local lclock that analyzes (default as LCLOCK_BIN)
+  LCLOCK_RUNS        where the run directory is made (default runs/ here)
 
 With ssh, lclock and the cluster file must be at the same path on every
 host, and ssh must log in without a password (keys, ssh-agent).
@@ -333,9 +334,9 @@ tidy () {
 #  Main
 
 new_run_dir () {
-    local base n=1 dir
-    mkdir -p "$top/runs"
-    base="$top/runs/lan-$(date +%Y%m%d-%H%M%S)"
+    local runs=${LCLOCK_RUNS:-$top/runs} base n=1 dir
+    mkdir -p "$runs"
+    base="$runs/lan-$(date +%Y%m%d-%H%M%S)"
     dir=$base
     until mkdir "$dir" 2>/dev/null; do
         n=$((n + 1))

@@ -8,6 +8,10 @@
 #   lc_netns_reach F T     true if host F reaches host T now
 #   lc_netns_link_down I   pulls host I's cable (its bridge port goes down)
 #   lc_netns_link_up I     plugs it back
+#   lc_netns_cluster FILE DURATION SPEED
+#                          writes a cluster file: machine I on host I
+#   lc_lan_check RC N      checks what launch/runlan.sh left: its status RC,
+#                          one run directory with N complete logs
 #   lc_netns_down          deletes everything; registered in LC_CLEANUPS,
 #                          so it runs on any exit
 #
@@ -115,4 +119,52 @@ lc_netns_down () {
     LC_NETNS_MADE=()
     # shellcheck disable=SC2034  # read by tests
     LC_NETNS_COUNT=0
+}
+
+#  lc_netns_cluster FILE DURATION SPEED: a cluster file (SPEC section 4) with
+#  machine I on host I, reached at 10.77.K.I:5551 and started there (host =
+#  its namespace, for LCLOCK_REMOTE='ip netns exec HOST').
+lc_netns_cluster () {
+    local i
+    {
+        echo "# written by $LC_TEST_NAME"
+        echo "cluster"
+        echo "    duration = $2"
+        echo "    speed = $3"
+        echo "    seed = $$"
+        for ((i = 1; i <= LC_NETNS_COUNT; i++)); do
+            echo "    machine = $i"
+            echo "        endpoint = tcp://$(lc_netns_addr "$i"):5551"
+            echo "        host = $(lc_netns_name "$i")"
+        done
+    } >"$1"
+}
+
+#  lc_lan_check RC N: launch/runlan.sh (started as lc_start lan, with
+#  LCLOCK_RUNS=$LC_WORK/runs) exited RC; its run directory must hold the N
+#  machines' CSV and JSON logs, each log ending with a stop row after a run
+#  to the end, every message accounted for (tests/lib/logcheck.awk), no send
+#  failed, and runlan's own analysis passed (RC 0). Sets LC_LAN_RUN and
+#  LC_LAN_SUMMARY.
+lc_lan_check () {
+    local rc=$1 n=$2 runs i json
+    runs=("$LC_WORK"/runs/lan-*)
+    { [ ${#runs[@]} = 1 ] && [ -d "${runs[0]}" ]; } \
+        || { cat "$LC_WORK/lan.out" "$LC_WORK/lan.err" >&2; fail "runlan.sh made no run directory"; }
+    LC_LAN_RUN=${runs[0]}
+    for ((i = 1; i <= n; i++)); do
+        json="$LC_LAN_RUN/machine-$i.json"
+        { [ -f "$LC_LAN_RUN/machine-$i.csv" ] && [ -f "$json" ]; } \
+            || { cat "$LC_WORK/lan.out" "$LC_WORK/lan.err" >&2; fail "no logs of machine $i gathered"; }
+        lc_expect_ticks "$json"
+        [ "$(lc_field "$json" send_failed)" = 0 ] || fail "machine $i: sends failed"
+    done
+    [ "$(find "$LC_LAN_RUN" -maxdepth 1 -name 'machine-*.csv' | wc -l)" = "$n" ] \
+        || fail "$LC_LAN_RUN: not exactly $n logs"
+    # shellcheck disable=SC2034  # read by the tests
+    LC_LAN_SUMMARY=$(lc_logcheck "$LC_LAN_RUN"/machine-*.csv)
+    if [ "$rc" != 0 ]; then
+        cat "$LC_WORK/lan.out" "$LC_WORK/lan.err" >&2
+        fail "runlan.sh exited $rc (a machine or the analysis failed)"
+    fi
 }
