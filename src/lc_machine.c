@@ -51,6 +51,7 @@ typedef enum {
 typedef struct {
     uint32_t id;                //  peer's machine id
     const char *endpoint;       //  its PULL endpoint (in the config)
+    char server_key [41];       //  CURVE: its public key (Z85), or ""
     zsock_t *push;              //  our PUSH to it
     bool answered;              //  it answered our HELLO (our link works)
     bool heard;                 //  it announced itself (its link works)
@@ -80,6 +81,8 @@ typedef struct {
     zloop_t *loop;              //  the reactor
     zsock_t *pull;              //  our PULL socket, bound
     zsock_t *monitor;           //  PAIR reading the PULL socket's events
+    zcert_t *cert;              //  CURVE: our certificate, or NULL
+    zactor_t *auth;             //  CURVE: zauth checking clients
     s_peer_t *peers;            //  one per peer, ascending id
     size_t peer_count;          //  number of peers
     zmq_pollitem_t tick_item;   //  the timerfd, as zloop poll item
@@ -113,6 +116,7 @@ typedef struct {
     uint64_t restarts;          //  --resume count
     s_rate_limit_t reject_report;   //  stderr reports of rejected
     s_rate_limit_t conn_report;     //  stderr reports of bad connections
+    s_rate_limit_t untrusted_report;    //  stderr reports of refused keys
     uint8_t *fd_valid;          //  per PULL connection fd: 1 once a valid
                                 //  message came through it
     const char *stop_reason;    //  duration, signal, error
@@ -479,6 +483,7 @@ s_on_drained (zloop_t *loop, int timer_id, void *arg)
         self->exit_status = LC_EXIT_FAILURE;
     s_report (self, &self->reject_report, "rejected messages", NULL, true);
     s_report (self, &self->conn_report, "bad connections", NULL, true);
+    s_report (self, &self->untrusted_report, "untrusted peers refused", NULL, true);
     if (!self->config->quiet)
         s_say (self, "stopped (%s): %" PRIu64 " ticks, clock %" PRIu64
                ", sent %" PRIu64 ", received %" PRIu64 ", unread %" PRIu64
@@ -691,6 +696,7 @@ s_take_one (s_machine_t *self)
     zmq_msg_t parts [LC_WIRE_FRAMES];
     size_t count = 0;
     int fd = -1;
+    unsigned long certified = 0;    //  CURVE: the connection's machine id
     bool more = true;
     while (more) {
         zmq_msg_t part;
@@ -701,8 +707,13 @@ s_take_one (s_machine_t *self)
             return false;
         }
         more = zmq_msg_more (&part);
-        if (fd < 0)
+        if (fd < 0) {
             fd = zmq_msg_get (&part, ZMQ_SRCFD);
+            if (self->cert) {
+                const char *who = zmq_msg_gets (&part, "machine");
+                certified = who ? strtoul (who, NULL, 10) : 0;
+            }
+        }
         if (count < LC_WIRE_FRAMES)
             parts [count] = part;
         else
@@ -734,6 +745,9 @@ s_take_one (s_machine_t *self)
     else
     if (!peer)
         s_reject (self, "unknown sender id");
+    else
+    if (self->cert && certified != msg.sender)
+        s_reject (self, "sender id does not match its certificate");
     else {
         if (fd >= 0 && fd < S_FD_TRACKED)
             self->fd_valid [fd] = 1;
@@ -779,10 +793,10 @@ s_on_monitor (zloop_t *loop, zsock_t *reader, void *arg)
         uint32_t value = (uint32_t) data [2] | (uint32_t) data [3] << 8
                        | (uint32_t) data [4] << 16 | (uint32_t) data [5] << 24;
         if (code == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+            //  Also a bad connection, counted at its disconnect
             self->untrusted++;
-            s_report (self, &self->conn_report, "bad connections",
-                      "CURVE handshake refused (untrusted or misconfigured peer)", false);
-            self->bad_connections--;    //  counted again at its disconnect
+            s_report (self, &self->untrusted_report, "untrusted peers refused",
+                      "CURVE key not in --trust", false);
         }
         else
         if (code == ZMQ_EVENT_DISCONNECTED && value < S_FD_TRACKED
@@ -878,6 +892,54 @@ s_tune_link (zsock_t *sock)
     zsock_set_heartbeat_ttl (sock, LC_HEARTBEAT_TIMEOUT_MS);
 }
 
+//  CURVE (SPEC section 2): our secret certificate, and every peer's public
+//  certificate DIR/machine-J.cert, whose "machine" metadata must say J:
+//  zauth hands that metadata to each connection it admits, and a message
+//  claiming sender J is accepted only from a connection that carries J.
+static int
+s_load_certificates (s_machine_t *self)
+{
+    lc_config_t *config = self->config;
+    self->cert = zcert_load (config->cert);
+    if (!self->cert || streq (zcert_secret_txt (self->cert),
+                              "0000000000000000000000000000000000000000")) {
+        s_say (self, "--cert %s: not a secret certificate (make one with "
+               "'lclock keygen ID DIR' and give DIR/machine-ID.cert_secret)", config->cert);
+        return -1;
+    }
+    for (size_t i = 0; i < self->peer_count; i++) {
+        s_peer_t *peer = &self->peers [i];
+        char *path = zsys_sprintf ("%s/machine-%u.cert", config->trust, peer->id);
+        zcert_t *cert = zsys_file_exists (path) ? zcert_load (path) : NULL;
+        const char *meta = cert ? zcert_meta (cert, "machine") : NULL;
+        int rc = 0;
+        if (!cert) {
+            s_say (self, "--trust %s: cannot load %s, the public certificate of "
+                   "machine %u; copy it from the host that made it", config->trust,
+                   path, peer->id);
+            rc = -1;
+        }
+        else
+        if (!meta || strtoul (meta, NULL, 10) != peer->id) {
+            s_say (self, "--trust %s: %s says machine %s, not %u", config->trust,
+                   path, meta ? meta : "nothing", peer->id);
+            rc = -1;
+        }
+        else
+            snprintf (peer->server_key, sizeof peer->server_key, "%s",
+                      zcert_public_txt (cert));
+        zcert_destroy (&cert);
+        zstr_free (&path);
+        if (rc)
+            return -1;
+    }
+    self->auth = zactor_new (zauth, NULL);
+    assert (self->auth);
+    zstr_sendx (self->auth, "CURVE", config->trust, NULL);
+    zsock_wait (self->auth);
+    return 0;
+}
+
 static int
 s_open_sockets (s_machine_t *self)
 {
@@ -887,6 +949,11 @@ s_open_sockets (s_machine_t *self)
     s_tune_link (self->pull);
     zsock_set_rcvhwm (self->pull, LC_RCVHWM);
     zsock_set_maxmsgsize (self->pull, LC_MAXMSGSIZE);
+    if (self->cert) {
+        zcert_apply (self->cert, self->pull);
+        zsock_set_curve_server (self->pull, 1);
+        zsock_set_zap_domain (self->pull, "lclock");
+    }
     char *monitor_ep = zsys_sprintf ("inproc://lc-monitor-%u", config->id);
     int rc = zmq_socket_monitor (zsock_resolve (self->pull), monitor_ep,
                                  ZMQ_EVENT_DISCONNECTED
@@ -909,6 +976,10 @@ s_open_sockets (s_machine_t *self)
         zsock_set_sndhwm (peer->push, LC_SNDHWM);
         //  czmq's default linger is 0: queued messages would be dropped
         zsock_set_linger (peer->push, LC_LINGER_MS);
+        if (self->cert) {
+            zcert_apply (self->cert, peer->push);
+            zsock_set_curve_serverkey (peer->push, peer->server_key);
+        }
         if (zsock_connect (peer->push, "%s", peer->endpoint) < 0) {
             s_say (self, "machine %u endpoint %s: cannot connect: %s", peer->id,
                    peer->endpoint, zmq_strerror (zmq_errno ()));
@@ -944,6 +1015,8 @@ s_destroy (s_machine_t *self)
         zsock_destroy (&self->peers [i].push);
     zsock_destroy (&self->monitor);
     zsock_destroy (&self->pull);
+    zactor_destroy (&self->auth);
+    zcert_destroy (&self->cert);
     if (self->tick_item.fd > 0)
         close (self->tick_item.fd);
     if (self->signal_item.fd > 0)
@@ -1051,6 +1124,8 @@ s_run (s_machine_t *self)
     signal (SIGPIPE, SIG_IGN);
     if (s_open_fd (self))
         return LC_EXIT_FAILURE;
+    if (*self->config->cert && s_load_certificates (self))
+        return LC_EXIT_USAGE;
     if (s_open_sockets (self))
         return LC_EXIT_USAGE;
     self->fd_valid = calloc (S_FD_TRACKED, 1);

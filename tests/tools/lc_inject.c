@@ -11,6 +11,10 @@
     unknown   COUNT well-formed DATA messages from sender SENDER (default
               9999), which is no peer of the machine
     junk      COUNT one-frame messages of junk bytes on one connection
+
+    With LC_INJECT_CERT (a secret certificate) and LC_INJECT_SERVER (the
+    target machine's public certificate) in the environment, the ZeroMQ
+    modes speak CURVE with that certificate.
 */
 #include "lclock.h"
 #include "lc_wire.h"
@@ -62,6 +66,20 @@ s_push (const char *endpoint)
     zsock_t *push = zsock_new (ZMQ_PUSH);
     assert (push);
     zsock_set_linger (push, S_LINGER_MS);
+    const char *cert_path = getenv ("LC_INJECT_CERT");
+    const char *server_path = getenv ("LC_INJECT_SERVER");
+    if (cert_path && server_path) {
+        zcert_t *cert = zcert_load (cert_path);
+        zcert_t *server = zcert_load (server_path);
+        if (!cert || !server) {
+            fprintf (stderr, "lc_inject: cannot load %s or %s\n", cert_path, server_path);
+            exit (2);
+        }
+        zcert_apply (cert, push);
+        zsock_set_curve_serverkey (push, zcert_public_txt (server));
+        zcert_destroy (&cert);
+        zcert_destroy (&server);
+    }
     if (zsock_connect (push, "%s", endpoint)) {
         fprintf (stderr, "lc_inject: cannot connect to %s\n", endpoint);
         exit (2);

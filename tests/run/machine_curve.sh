@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# CURVE: trusted peers exchange messages; a client with an untrusted
+# certificate gets nothing through and is reported; a trusted certificate
+# claiming another machine's id is rejected; a plain-text client gets
+# nothing through. Certificates come from `lclock keygen`.
+. "$LC_SOURCE/tests/lib/run.sh"
+inject="$LC_TOOLS/lc_inject"
+
+keys="$LC_WORK/keys" trust="$LC_WORK/trust" run="$LC_WORK/run"
+mkdir -p "$trust"
+for i in 1 2 3 9; do
+    "$LCLOCK" keygen "$i" "$keys" >/dev/null || fail "keygen $i failed"
+done
+rc=0; "$LCLOCK" keygen 1 "$keys" 2>"$LC_WORK/keygen.err" || rc=$?
+[ "$rc" = 2 ] && grep -q "never overwritten" "$LC_WORK/keygen.err" || fail "keygen overwrote a certificate"
+cp "$keys"/machine-{1,2,3}.cert "$trust/"       # machine 9 is not trusted
+
+lc_loopback 3
+for i in 1 2 3; do
+    # shellcheck disable=SC2046
+    lc_start "m$i" "$LCLOCK" machine $(lc_machine_args "$i") --speed 10 --duration 40 \
+        --seed 8 --log-dir "$run" --cert "$keys/machine-$i.cert_secret" --trust "$trust"
+done
+lc_wait_file "$run/machine-1.csv" 20
+ep="tcp://127.0.0.1:${LC_PORT[1]}"
+# Untrusted key: refused in the handshake (1 untrusted, 1 bad connection)
+LC_INJECT_CERT="$keys/machine-9.cert_secret" LC_INJECT_SERVER="$keys/machine-1.cert" \
+    "$inject" unknown "$ep" 3 9
+# Trusted key of machine 3 claiming to be machine 2: 4 rejected, and the
+# connection never carried a valid message (1 bad connection)
+LC_INJECT_CERT="$keys/machine-3.cert_secret" LC_INJECT_SERVER="$keys/machine-1.cert" \
+    "$inject" unknown "$ep" 4 2
+# Plain text to a CURVE socket: the handshake fails (1 bad connection)
+"$inject" unknown "$ep" 5 2
+sleep 0.5
+[ "$(lc_field "$run/machine-1.json" stop_reason)" = null ] \
+    || fail "machine 1 stopped before the injection ended; slow host?"
+for i in 1 2 3; do
+    lc_wait "m$i"; rc=$LC_RC
+    [ "$rc" = 0 ] || { cat "$LC_WORK/m$i.err" >&2; fail "machine $i exited $rc"; }
+    lc_expect_ticks "$run/machine-$i.json"
+done
+json="$run/machine-1.json"
+echo "machine 1: untrusted $(lc_field "$json" untrusted) rejected $(lc_field "$json" rejected)" \
+     "bad_connections $(lc_field "$json" bad_connections) received $(lc_field "$json" received)"
+[ "$(lc_field "$json" untrusted)" = 1 ] || fail "untrusted: want 1"
+[ "$(lc_field "$json" rejected)" = 4 ] || fail "rejected: want 4"
+[ "$(lc_field "$json" bad_connections)" = 3 ] || fail "bad_connections: want 3"
+grep -q "untrusted peers refused 1" "$LC_WORK/m1.err" || fail "untrusted peer not reported on stderr"
+grep -q "sender id does not match its certificate" "$LC_WORK/m1.err" || fail "forged id not reported"
+[ "$(lc_field "$run/machine-2.json" received)" -gt 0 ] || fail "trusted peers exchanged nothing"
+lc_logcheck "$run"/machine-*.csv
+"$LCLOCK" analyze "$run" --no-plots >"$LC_WORK/analyze.out" 2>&1 \
+    || { cat "$LC_WORK/analyze.out" >&2; fail "lclock analyze failed on the run"; }
+
+# A peer whose trusted certificate is missing: a configuration error
+rc=0
+"$LCLOCK" machine --id 1 --bind "tcp://127.0.0.1:${LC_PORT[1]}" --peer "4=tcp://127.0.0.1:${LC_PORT[2]}" \
+    --log-dir "$LC_WORK/none" --cert "$keys/machine-1.cert_secret" --trust "$trust" 2>"$LC_WORK/missing.err" || rc=$?
+[ "$rc" = 2 ] && grep -q "cannot load $trust/machine-4.cert" "$LC_WORK/missing.err" \
+    || { cat "$LC_WORK/missing.err" >&2; fail "missing trusted certificate: exit $rc"; }
