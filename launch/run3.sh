@@ -439,7 +439,7 @@ trap - INT TERM
 
 failed=0
 for ((i = 0; i < machines; i++)); do
-    if ! all_started && [ -z "${early[i]}" ]; then
+    if ! all_started && [ -z "${early[i]:-}" ]; then
         continue                #  stopped by us because another failed
     fi
     if [ "${status[i]}" != 0 ]; then
@@ -451,6 +451,10 @@ done
 pids=()
 
 if ! all_started; then
+    if [ "$interrupts" -gt 0 ]; then
+        echo "$me: interrupted before every machine had started; nothing to analyze in $run" >&2
+        exit 130
+    fi
     echo "$me: the machines did not start; run directory (stderr in launch/): $run" >&2
     exit 1
 fi
