@@ -24,7 +24,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#define S_LINGER_MS     5000    //  time for queued messages to leave
+#define S_LINGER_MS     1000    //  time for queued messages to leave
 #define S_OVERSIZE      (LC_MAXMSGSIZE * 4)
 
 static int
@@ -66,6 +66,9 @@ s_push (const char *endpoint)
     zsock_t *push = zsock_new (ZMQ_PUSH);
     assert (push);
     zsock_set_linger (push, S_LINGER_MS);
+    //  One connection only: a refused handshake is not retried, so the
+    //  machine sees exactly one bad connection per injector
+    zsock_set_reconnect_ivl (push, -1);
     const char *cert_path = getenv ("LC_INJECT_CERT");
     const char *server_path = getenv ("LC_INJECT_SERVER");
     if (cert_path && server_path) {
