@@ -101,7 +101,8 @@ lc_report_table (const lc_run_t *run, FILE *out)
     int broken = 0;
     for (int rule = 1; rule <= LC_RULES; rule++)
         broken += lc_check_rule_failures (run->check, rule) > 0;
-    fprintf (out, "checks: %d of %d FAILED (%zu failures):", broken, LC_RULES, failures);
+    fprintf (out, "checks: %d of %d FAILED (%zu failure%s):", broken, LC_RULES, failures,
+             failures == 1 ? "" : "s");
     for (int rule = 1; rule <= LC_RULES; rule++)
         if (lc_check_rule_failures (run->check, rule))
             fprintf (out, " %d (%s)", rule, lc_check_rule_name (rule));
@@ -266,9 +267,9 @@ lc_report_summary (const lc_run_t *run)
 //  report.md
 
 static void
-s_md_figures_row (FILE *out, const char *name, const lc_figures_t *fig, uint32_t rate)
+s_md_figures_row (FILE *out, const char *name, const lc_figures_t *fig, const char *rate)
 {
-    fprintf (out, "| %s | %u | %llu | %llu | %llu / %.3f / %llu / %llu "
+    fprintf (out, "| %s | %s | %llu | %llu | %llu / %.3f / %llu / %llu "
              "| %.3f / %llu / %llu / %.3f | %.3f / %llu / %.3f "
              "| %.3f / %.3f / %.3f | %llu (%.3f ms) |\n",
              name, rate, (unsigned long long) fig->ticks,
@@ -347,13 +348,13 @@ lc_report_markdown (const lc_run_t *run, FILE *out)
     fprintf (out, "| machine | rate | ticks | final clock | jumps | queue | drift "
              "| message age (ms) | late ticks (max) |\n"
              "|---|---|---|---|---|---|---|---|---|\n");
-    char name [32];
+    char name [32], rate [32];
     for (size_t i = 0; i < run->count; i++) {
         snprintf (name, sizeof name, "%u", run->machines [i].id);
-        s_md_figures_row (out, name, lc_stats_machine (run->stats, i),
-                          run->machines [i].rate);
+        snprintf (rate, sizeof rate, "%u", run->machines [i].rate);
+        s_md_figures_row (out, name, lc_stats_machine (run->stats, i), rate);
     }
-    s_md_figures_row (out, "run", total, 0);
+    s_md_figures_row (out, "run", total, "-");
 
     fprintf (out, "\n### Events by kind\n\n| machine |");
     for (int k = 0; k < LC_EV_COUNT; k++)

@@ -475,8 +475,9 @@ lc_stats_finish (lc_stats_t *self)
     if (all.ages_us) {
         for (size_t i = 0; i < self->count; i++) {
             s_ages_t *ages = &self->machines [i].ages;
-            memcpy (all.ages_us + all.count, ages->ages_us,
-                    ages->count * sizeof *ages->ages_us);
+            if (ages->count)
+                memcpy (all.ages_us + all.count, ages->ages_us,
+                        ages->count * sizeof *ages->ages_us);
             all.count += ages->count;
         }
     }

@@ -1,0 +1,114 @@
+# analyze_cli.sh - `lclock analyze` on the fixtures: each broken rule is
+# named with machine and row and exits 1, the clean and crashed runs exit
+# 0, unreadable input exits 2, outputs and plots land where they should.
+source "$LC_SOURCE/tests/lib/run.sh"
+
+# analyze FIXTURE [OPTIONS...]: runs the analyzer into $LC_WORK/FIXTURE,
+# sets $out (stdout) and $rc
+analyze () {
+    local name=$1; shift
+    rc=0
+    out=$("$LCLOCK" analyze "$LC_FIXTURES/$name" --out "$LC_WORK/$name" --no-plots "$@" \
+          2>"$LC_WORK/$name.err") || rc=$?
+}
+
+analyze clean
+[ "$rc" = 0 ] || fail "clean: exit $rc, expected 0: $out"
+grep -q "checks: all 6 hold" <<<"$out" || fail "clean: no 'all 6 hold' in: $out"
+[ -s "$LC_WORK/clean/report.md" ] || fail "clean: no report.md"
+[ -s "$LC_WORK/clean/summary.json" ] || fail "clean: no summary.json"
+[ ! -e "$LC_FIXTURES/clean/report.md" ] || fail "--out ignored: report.md in the fixture"
+# the short table: machine 2 has rate 1, 2 ticks, clock 5, max jump 4, queue 1
+grep -Eq '^ +2 +1 +2 +5 +4 +1 +0\.50 +1$' <<<"$out" || fail "clean: table row of machine 2 wrong: $out"
+
+# Each broken fixture names its rule, with machine and row, and exits 1
+expect_rule () {
+    local name=$1 rule=$2 where=$3
+    analyze "$name"
+    [ "$rc" = 1 ] || fail "$name: exit $rc, expected 1: $out"
+    grep -q "check $rule (" <<<"$out" || fail "$name: check $rule not named: $out"
+    grep -Fq "check $rule ($(sed -n "s/.*check $rule (\([^)]*\)).*/\1/p" <<<"$out" | head -1)): $where" \
+        <<<"$out" || fail "$name: check $rule not at '$where': $out"
+}
+expect_rule break1 1 "machine 3, row 5"
+expect_rule break2 2 "machine 1, row 4"
+expect_rule break3 3 "machine 2, row 5"
+expect_rule break4 4 "machine 1, row 5"
+expect_rule break4 2 "machine 1, row 5"
+expect_rule break5 5 "machine 1, row 6"
+expect_rule break6 6 "machine 3"
+# break1..3, 5, 6 break their rule only
+for n in 1 2 3 5 6; do
+    analyze "break$n"
+    others=$(grep -o "check [1-6] (" <<<"$out" | grep -v "check $n (" || true)
+    [ -z "$others" ] || fail "break$n: other rules fired too: $out"
+done
+
+# A crashed machine: undelivered, not a failure
+analyze crashed
+[ "$rc" = 0 ] || fail "crashed: exit $rc, expected 0: $out"
+grep -q "undelivered: 1 message(s) to machine 2" <<<"$out" || fail "crashed: no undelivered for 2: $out"
+grep -q "undelivered: 1 message(s) to machine 3" <<<"$out" || fail "crashed: no undelivered for 3: $out"
+
+# --json prints summary.json instead of the table
+analyze break2 --json
+[ "$rc" = 1 ] || fail "--json: exit $rc"
+grep -q '"checks": {' <<<"$out" || fail "--json: no checks object: $out"
+grep -q 'final_clock' <<<"$out" || fail "--json: no figures"
+! grep -q "checks: " <<<"$out" || fail "--json: the table was printed too"
+
+# Input that cannot be read: exit 2 with a message
+rc=0; "$LCLOCK" analyze "$LC_WORK/no-such-dir" --no-plots 2>"$LC_WORK/e1" >/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "missing dir: exit $rc, expected 2"
+grep -q "no-such-dir" "$LC_WORK/e1" || fail "missing dir: message does not name it"
+mkdir -p "$LC_WORK/empty"
+rc=0; "$LCLOCK" analyze "$LC_WORK/empty" --no-plots 2>"$LC_WORK/e2" >/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "no logs: exit $rc, expected 2"
+grep -q "no machine-ID.csv" "$LC_WORK/e2" || fail "no logs: unclear message: $(cat "$LC_WORK/e2")"
+mkdir -p "$LC_WORK/nojson"
+cp "$LC_FIXTURES/clean/"machine-*.csv "$LC_WORK/nojson/"
+cp "$LC_FIXTURES/clean/"machine-[12].json "$LC_WORK/nojson/"
+rc=0; "$LCLOCK" analyze "$LC_WORK/nojson" --no-plots 2>"$LC_WORK/e3" >/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "missing JSON: exit $rc, expected 2"
+grep -q "machine-3.json" "$LC_WORK/e3" || fail "missing JSON: message does not name it"
+mkdir -p "$LC_WORK/unreadable"
+cp "$LC_FIXTURES/clean/"machine-* "$LC_WORK/unreadable/"
+rm "$LC_WORK/unreadable/machine-2.csv"
+mkdir "$LC_WORK/unreadable/machine-2.csv"      # a directory: read(2) fails
+rc=0; "$LCLOCK" analyze "$LC_WORK/unreadable" --no-plots 2>"$LC_WORK/e4" >/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "unreadable log: exit $rc, expected 2"
+
+# Usage
+rc=0; help=$("$LCLOCK" analyze --help) || rc=$?
+[ "$rc" = 0 ] || fail "--help: exit $rc"
+for opt in --out --json --window --shiviz --no-plots RUN_DIR "Exit status"; do
+    grep -q -- "$opt" <<<"$help" || fail "--help does not explain $opt"
+done
+rc=0; "$LCLOCK" analyze --window 5:1 "$LC_FIXTURES/clean" 2>/dev/null >/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "--window 5:1: exit $rc, expected 2"
+rc=0; "$LCLOCK" analyze --bogus "$LC_FIXTURES/clean" 2>/dev/null >/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "--bogus: exit $rc, expected 2"
+rc=0; "$LCLOCK" analyze 2>/dev/null >/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "no RUN_DIR: exit $rc, expected 2"
+
+# Plots: drawn with gnuplot, a clear note without it, checks unchanged
+if command -v gnuplot >/dev/null; then
+    rc=0; "$LCLOCK" analyze "$LC_FIXTURES/clean" --out "$LC_WORK/plots" --window 0:3 \
+        --shiviz "$LC_WORK/run.shiviz" >/dev/null 2>&1 || rc=$?
+    [ "$rc" = 0 ] || fail "plots: exit $rc"
+    for p in clock queue jumps drift spacetime; do
+        for ext in png svg; do
+            [ -s "$LC_WORK/plots/$p.$ext" ] || fail "plots: no $p.$ext"
+        done
+        grep -q "($p.png)" "$LC_WORK/plots/report.md" || fail "report.md does not link $p.png"
+    done
+    head -n 1 "$LC_WORK/run.shiviz" | grep -q '(?<host>' || fail "ShiViz: first line is not the regex"
+    [ "$(wc -l <"$LC_WORK/run.shiviz")" = 18 ] || fail "ShiViz: expected 17 events + regex"
+fi
+rc=0; LCLOCK_GNUPLOT=/nonexistent/gnuplot "$LCLOCK" analyze "$LC_FIXTURES/break2" \
+    --out "$LC_WORK/nognuplot" >/dev/null 2>"$LC_WORK/e5" || rc=$?
+[ "$rc" = 1 ] || fail "without gnuplot: exit $rc, expected 1 (break2)"
+grep -q "gnuplot is not installed" "$LC_WORK/e5" || fail "without gnuplot: no note on stderr"
+grep -q "gnuplot is not installed" "$LC_WORK/nognuplot/report.md" || fail "without gnuplot: no note in report.md"
+[ ! -e "$LC_WORK/nognuplot/clock.png" ] || fail "without gnuplot: a plot appeared"
+echo "analyze_cli: ok"

@@ -1,0 +1,342 @@
+/*  test_check.c - the run invariants (lc_check), fed rows from strings.
+
+    Each scenario is a list of "machine-index|CSV row" in the merged order;
+    the test asserts which rules fail and how often, so every rule has a
+    case where it must fire and a clean case where it must not.
+*/
+#include "lc_check.h"
+
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+//  Three machines, ids 1..3, rate 2, speed 1, duration 2, stopped on duration
+static void
+s_metas (lc_meta_t *metas, size_t count)
+{
+    memset (metas, 0, count * sizeof *metas);
+    for (size_t i = 0; i < count; i++) {
+        metas [i].id = (uint32_t) i + 1;
+        metas [i].rate = 2;
+        metas [i].speed = 1;
+        metas [i].duration = 2;
+        strcpy (metas [i].stop_reason, "duration");
+    }
+}
+
+//  Feeds rows "IDX|row" (line numbers per machine from 2), finishes.
+static lc_check_t *
+s_feed (lc_meta_t *metas, size_t count, const char **rows)
+{
+    lc_check_t *check = lc_check_new (metas, count);
+    assert_non_null (check);
+    size_t lines [8] = { 0 };
+    for (size_t i = 0; rows [i]; i++) {
+        size_t idx = (size_t) (rows [i][0] - '0');
+        assert_true (idx < count && rows [i][1] == '|');
+        const char *text = rows [i] + 2;
+        size_t line = ++lines [idx] + 1;
+        lc_row_t row;
+        const char *error;
+        if (lc_row_parse (text, strlen (text), &row, &error) == 0)
+            lc_check_row (check, idx, line, &row);
+        else
+            lc_check_bad_row (check, idx, line, error);
+    }
+    lc_check_finish (check);
+    return check;
+}
+
+//  Asserts failures per rule: expected [rule] for rule 1..6
+static void
+s_expect (lc_check_t *check, const size_t expected [LC_RULES + 1])
+{
+    for (int rule = 1; rule <= LC_RULES; rule++)
+        if (lc_check_rule_failures (check, rule) != expected [rule]) {
+            for (size_t i = 0; i < lc_check_kept (check); i++) {
+                const lc_failure_t *f = lc_check_failure (check, i);
+                print_message ("rule %d machine %u row %zu: %s\n", f->rule,
+                               f->machine, f->row, f->text);
+            }
+            fail_msg ("rule %d: %zu failures, expected %zu", rule,
+                      lc_check_rule_failures (check, rule), expected [rule]);
+        }
+}
+
+//  A clean two-machine run, 4 ticks each
+static const char *s_clean [] = {
+    "0|1.000000,1,start,0,0,0,2,,",
+    "1|1.000000,2,start,0,0,0,1,,",
+    "0|1.500000,1,send,1,1,0,2,1:1,1",
+    "1|1.500100,2,recv,1,2,0,1,1:1,1",
+    "0|2.000000,1,internal,2,2,0,,,",
+    "1|2.000000,2,send,2,3,0,1,2:1,3",
+    "0|2.500000,1,recv,3,4,0,2,2:1,3",
+    "1|2.500000,2,internal,3,4,0,,,",
+    "0|3.000000,1,send,4,5,0,2,1:2,5",
+    "1|3.000000,2,internal,4,5,0,,,",
+    "0|4.000000,1,stop,4,5,0,,,",
+    "1|4.000000,2,unread,4,5,1,1,1:2,5",
+    "1|4.000000,2,stop,4,5,1,,,",
+    NULL
+};
+
+static void
+test_clean (void **state)
+{
+    (void) state;
+    lc_meta_t metas [2];
+    s_metas (metas, 2);
+    lc_check_t *check = s_feed (metas, 2, s_clean);
+    static const size_t none [LC_RULES + 1] = { 0 };
+    s_expect (check, none);
+    assert_int_equal (lc_check_failures (check), 0);
+    assert_int_equal (lc_check_ticks (check, 0), 4);
+    assert_int_equal (lc_check_undelivered (check, 1), 0);
+    assert_false (lc_check_crashed (check, 0));
+    lc_check_destroy (&check);
+    assert_null (check);
+    lc_check_destroy (&check);
+}
+
+static void
+test_rule_names (void **state)
+{
+    (void) state;
+    assert_null (lc_check_rule_name (0));
+    assert_null (lc_check_rule_name (LC_RULES + 1));
+    for (int rule = 1; rule <= LC_RULES; rule++)
+        assert_non_null (lc_check_rule_name (rule));
+}
+
+//  Rule 1: shape of the log
+static void
+test_rule1 (void **state)
+{
+    (void) state;
+    lc_meta_t metas [1];
+    s_metas (metas, 1);
+    strcpy (metas [0].stop_reason, "signal");
+    const char *rows [] = {
+        "0|1.000000,1,internal,1,1,0,,,",       //  first row not start
+        "0|0.500000,1,internal,0,2,0,,,",       //  time and tick go back
+        "0|0.600000,9,internal,1,3,0,,,",       //  wrong machine column
+        "0|0.700000,1,bogus,1,3,0,,,",          //  does not parse
+        "0|0.800000,1,internal,1,4,0,,,",
+        "0|0.900000,1,stop,1,4,2,,,",           //  queue 2, no unread rows
+        NULL
+    };
+    lc_check_t *check = s_feed (metas, 1, rows);
+    static const size_t expected [LC_RULES + 1] = { 0, 6, 0, 0, 0, 0, 0 };
+    s_expect (check, expected);
+    const lc_failure_t *first = lc_check_failure (check, 0);
+    assert_int_equal (first->rule, 1);
+    assert_int_equal (first->machine, 1);
+    assert_int_equal (first->row, 2);
+    assert_non_null (strstr (first->text, "start"));
+    lc_check_destroy (&check);
+}
+
+//  Rule 1: unread rows only right before stop, as many as stop says
+static void
+test_rule1_unread (void **state)
+{
+    (void) state;
+    lc_meta_t metas [2];
+    s_metas (metas, 2);
+    strcpy (metas [0].stop_reason, "signal");
+    strcpy (metas [1].stop_reason, "signal");
+    const char *rows [] = {
+        "0|1.000000,1,start,0,0,0,2,,",
+        "1|1.000000,2,start,0,0,0,1,,",
+        "0|1.100000,1,send,1,1,0,2,1:1,1",
+        "0|1.200000,1,send,2,2,0,2,1:2,2",
+        "0|1.300000,1,send,3,3,0,1;2,1:3,3",    //  lists itself
+        "1|1.400000,2,unread,0,0,2,1,1:1,1",
+        "1|1.500000,2,internal,1,1,0,,,",       //  internal after unread
+        "1|1.600000,2,unread,1,1,2,1,1:2,2",
+        "1|1.600000,2,unread,1,1,2,1,1:3,3",
+        "1|1.700000,2,stop,1,1,1,,,",           //  says 1, 2 unread rows
+        "0|2.000000,1,stop,3,3,0,,,",
+        NULL
+    };
+    lc_check_t *check = s_feed (metas, 2, rows);
+    static const size_t expected [LC_RULES + 1] = { 0, 3, 0, 0, 0, 0, 0 };
+    s_expect (check, expected);
+    lc_check_destroy (&check);
+}
+
+//  Rule 2: the Lamport rules
+static void
+test_rule2 (void **state)
+{
+    (void) state;
+    lc_meta_t metas [2];
+    s_metas (metas, 2);
+    strcpy (metas [0].stop_reason, "signal");
+    strcpy (metas [1].stop_reason, "signal");
+    const char *rows [] = {
+        "0|1.000000,1,start,0,1,0,2,,",         //  first start not 0
+        "1|1.000000,2,start,0,0,0,1,,",
+        "0|1.100000,1,send,1,3,0,2,1:1,3",      //  +2
+        "1|1.200000,2,recv,1,3,0,1,1:1,3",      //  max(0,3)+1 = 4, not 3
+        "1|1.300000,2,internal,2,4,0,,,",
+        "0|1.400000,1,start,1,4,0,2,,",         //  resume changed clock 3 -> 4
+        "0|1.500000,1,internal,2,5,0,,,",
+        "0|1.600000,1,stop,2,6,0,,,",           //  stop changed the clock
+        "1|1.700000,2,stop,2,4,0,,,",
+        NULL
+    };
+    lc_check_t *check = s_feed (metas, 2, rows);
+    //  the recv at clock 3 of a message sent at 3 breaks rule 4 too
+    static const size_t expected [LC_RULES + 1] = { 0, 0, 5, 0, 1, 0, 0 };
+    s_expect (check, expected);
+    lc_check_destroy (&check);
+}
+
+//  Rule 3: matching, duplicates, ids reused, recv before its send
+static void
+test_rule3 (void **state)
+{
+    (void) state;
+    lc_meta_t metas [3];
+    s_metas (metas, 3);
+    for (int i = 0; i < 3; i++)
+        strcpy (metas [i].stop_reason, "signal");
+    const char *rows [] = {
+        "0|1.000000,1,start,0,0,0,2;3,,",
+        "1|1.000000,2,start,0,0,0,1;3,,",
+        "2|1.000000,3,start,0,0,0,1;2,,",
+        //  recv logged before its send (host clocks differ): fine
+        "1|1.100000,2,recv,1,2,0,1,1:1,1",
+        "0|1.100100,1,send,1,1,0,2;3,1:1,1",
+        "2|1.200000,3,recv,1,2,0,1,1:1,1",
+        "2|1.300000,3,recv,2,3,0,1,1:1,1",      //  received twice
+        "1|1.400000,2,recv,2,3,0,1,1:9,1",      //  no such send
+        "0|1.500000,1,send,2,2,0,3,1:1,2",      //  id reused
+        "0|1.600000,1,send,3,3,0,3,1:2,3",
+        "2|1.700000,3,recv,3,4,0,1,1:2,2",      //  clock differs from the send
+        "1|1.800000,2,recv,3,5,0,3,3:7,4",      //  3:7 never sent (3 logs it)
+        "0|1.900000,1,recv,4,5,0,1,1:3,4",      //  from itself
+        "0|2.000000,1,stop,4,5,0,,,",
+        "1|2.000000,2,stop,3,5,0,,,",
+        "2|2.000000,3,stop,3,4,0,,,",
+        NULL
+    };
+    lc_check_t *check = s_feed (metas, 3, rows);
+    static const size_t expected [LC_RULES + 1] = { 0, 0, 0, 6, 0, 0, 0 };
+    s_expect (check, expected);
+    lc_check_destroy (&check);
+}
+
+//  Rule 4 on its own: a recv before its send whose clock is not above it
+static void
+test_rule4 (void **state)
+{
+    (void) state;
+    lc_meta_t metas [2];
+    s_metas (metas, 2);
+    strcpy (metas [0].stop_reason, "signal");
+    strcpy (metas [1].stop_reason, "signal");
+    const char *rows [] = {
+        "0|1.000000,1,start,0,0,0,2,,",
+        "1|1.000000,2,start,0,0,0,1,,",
+        //  claims the message carried 1; the send says 5 (rules 3 and 4)
+        "1|1.100000,2,recv,1,2,0,1,1:1,1",
+        "0|1.200000,1,internal,1,1,0,,,",
+        "0|1.300000,1,internal,2,2,0,,,",
+        "0|1.400000,1,internal,3,3,0,,,",
+        "0|1.500000,1,internal,4,4,0,,,",
+        "0|1.600000,1,send,5,5,0,2,1:1,5",
+        "0|2.000000,1,stop,5,5,0,,,",
+        "1|2.000000,2,stop,1,2,0,,,",
+        NULL
+    };
+    lc_check_t *check = s_feed (metas, 2, rows);
+    static const size_t expected [LC_RULES + 1] = { 0, 0, 0, 1, 1, 0, 0 };
+    s_expect (check, expected);
+    lc_check_destroy (&check);
+}
+
+//  Rule 5: accounted for; crashed and restarted recipients are not failures
+static void
+test_rule5 (void **state)
+{
+    (void) state;
+    lc_meta_t metas [3];
+    s_metas (metas, 3);
+    for (int i = 0; i < 3; i++)
+        strcpy (metas [i].stop_reason, "signal");
+    metas [2].restarts = 1;
+    const char *rows [] = {
+        "0|1.000000,1,start,0,0,0,2;3,,",
+        "1|1.000000,2,start,0,0,0,1;3,,",
+        "2|1.000000,3,start,0,0,0,1;2,,",
+        "0|1.100000,1,send,1,1,0,2;3,1:1,1",    //  2 never gets it: rule 5
+        "0|1.200000,1,send,2,2,0,3;7,1:2,2",    //  7 has no log: rule 5
+        "2|1.300000,3,start,0,0,0,1;2,,",       //  3 restarted: undelivered
+        "0|2.000000,1,stop,2,2,0,,,",
+        "1|2.000000,2,stop,0,0,0,,,",
+        "2|2.000000,3,stop,0,0,0,,,",
+        NULL
+    };
+    lc_check_t *check = s_feed (metas, 3, rows);
+    static const size_t expected [LC_RULES + 1] = { 0, 0, 0, 0, 0, 2, 0 };
+    s_expect (check, expected);
+    assert_int_equal (lc_check_undelivered (check, 2), 2);
+    assert_int_equal (lc_check_undelivered (check, 1), 0);
+    assert_true (lc_check_crashed (check, 2));
+    assert_false (lc_check_crashed (check, 1));
+    lc_check_destroy (&check);
+}
+
+//  Rule 6: floor(rate x duration) ticks when stopped on duration
+static void
+test_rule6 (void **state)
+{
+    (void) state;
+    lc_meta_t metas [1];
+    s_metas (metas, 1);
+    metas [0].rate = 3;
+    metas [0].duration = 1.5;               //  floor(4.5) = 4 ticks due
+    const char *rows [] = {
+        "0|1.000000,1,start,0,0,0,,,",
+        "0|1.333333,1,internal,1,1,0,,,",
+        "0|1.666667,1,internal,2,2,0,,,",
+        "0|2.000000,1,internal,3,3,0,,,",
+        "0|3.000000,1,stop,3,3,0,,,",
+        NULL
+    };
+    lc_check_t *check = s_feed (metas, 1, rows);
+    static const size_t expected [LC_RULES + 1] = { 0, 0, 0, 0, 0, 0, 1 };
+    s_expect (check, expected);
+    assert_non_null (strstr (lc_check_failure (check, 0)->text, "3 ticks"));
+    lc_check_destroy (&check);
+
+    //  The same log stopped by a signal is fine
+    strcpy (metas [0].stop_reason, "signal");
+    check = s_feed (metas, 1, rows);
+    static const size_t none [LC_RULES + 1] = { 0 };
+    s_expect (check, none);
+    lc_check_destroy (&check);
+}
+
+int
+main (void)
+{
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_clean),
+        cmocka_unit_test (test_rule_names),
+        cmocka_unit_test (test_rule1),
+        cmocka_unit_test (test_rule1_unread),
+        cmocka_unit_test (test_rule2),
+        cmocka_unit_test (test_rule3),
+        cmocka_unit_test (test_rule4),
+        cmocka_unit_test (test_rule5),
+        cmocka_unit_test (test_rule6),
+    };
+    return cmocka_run_group_tests (tests, NULL, NULL);
+}
