@@ -213,10 +213,10 @@ reap () {
     running=0
     for ((i = 0; i < count; i++)); do
         [ -z "${status[i]}" ] || continue
-        if [ -z "${rpids[i]}" ]; then
-            line=""
-            read -r line <"$run/launch/machine-${ids[i]}.out" 2>/dev/null || true
-            [[ $line =~ ^[0-9]+$ ]] && rpids[i]=$line
+        #  a whole first line only: a half-written pid would be another one
+        if [ -z "${rpids[i]}" ] && read -r line <"$run/launch/machine-${ids[i]}.out" 2>/dev/null \
+                && [[ $line =~ ^[0-9]+$ ]]; then
+            rpids[i]=$line
         fi
         if kill -0 "${pids[i]}" 2>/dev/null; then
             running=$((running + 1))
