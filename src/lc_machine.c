@@ -114,6 +114,7 @@ typedef struct {
     uint64_t bad_connections;   //  connections ZeroMQ dropped by itself
     uint64_t untrusted;         //  failed CURVE handshakes
     uint64_t restarts;          //  --resume count
+    int64_t t0_wall_us;         //  --resume: wall time of the first start
     s_rate_limit_t reject_report;   //  stderr reports of rejected
     s_rate_limit_t conn_report;     //  stderr reports of bad connections
     s_rate_limit_t untrusted_report;    //  stderr reports of refused keys
@@ -348,6 +349,8 @@ s_send_control (s_machine_t *self, s_peer_t *peer, lc_msg_type_t type)
 {
     lc_wire_msg_t msg = { .type = type, .sender = self->config->id,
                           .settings = self->settings };
+    if (type == LC_MSG_HELLO && self->config->resume)
+        msg.settings.flags |= LC_WIRE_FLAG_RESUME;
     if (type == LC_MSG_WELCOME && self->phase != S_ANNOUNCE)
         msg.settings.flags |= LC_WIRE_FLAG_RUNNING;
     //  A control message that finds no connection is simply repeated later
@@ -413,7 +416,8 @@ s_start (s_machine_t *self)
         zloop_timer_end (self->loop, self->timeout_timer);
     self->announce_timer = self->timeout_timer = -1;
 
-    self->log = lc_log_open (self->csv_path, true);
+    bool resumed = self->config->resume;
+    self->log = lc_log_open (self->csv_path, !resumed);
     if (!self->log) {
         s_say (self, "cannot create %s: %s", self->csv_path, strerror (errno));
         self->exit_status = errno == EEXIST ? LC_EXIT_USAGE : LC_EXIT_FAILURE;
@@ -421,25 +425,38 @@ s_start (s_machine_t *self)
         return;
     }
     self->phase = S_RUN;
-    self->t0_ns = s_mono_ns ();
+    int64_t now_ns = s_mono_ns ();
+    //  After --resume the schedule is still the first start's: t0 moves
+    //  onto this process's monotonic clock through the wall clock
+    self->t0_ns = resumed ? now_ns - (s_wall_us () - self->t0_wall_us) * 1000 : now_ns;
     lc_row_t row = { .event = LC_EV_START };
     for (size_t i = 0; i < self->peer_count; i++)
         row.peers [row.peer_count++] = (uint16_t) self->peers [i].id;
     s_log (self, &row);
-    self->start_time = (double) row.time_us / 1e6;
+    if (!resumed)
+        self->start_time = (double) row.time_us / 1e6;
     self->last_tick = (uint64_t) floor ((double) self->rate * self->settings.duration + 1e-9);
     self->end_ns = self->t0_ns + (int64_t) llround (self->settings.duration
                                  / self->settings.speed * S_NS_PER_SEC);
+    if (resumed && now_ns > self->t0_ns) {
+        //  Ticks that fell due while the machine was down are not run
+        double due = (double) (now_ns - self->t0_ns) / S_NS_PER_SEC
+                   * self->rate * self->settings.speed;
+        uint64_t missed = due < (double) self->last_tick ? (uint64_t) due : self->last_tick;
+        if (missed > self->tick)
+            self->tick = missed;
+    }
     if (s_write_summary (self))
         s_fatal_write (self);
     if (self->phase != S_RUN)
         return;
     zloop_poller (self->loop, &self->tick_item, s_on_tick, self);
-    s_arm (self, self->last_tick ? s_due_ns (self, 1) : self->end_ns);
+    s_arm (self, self->tick < self->last_tick ? s_due_ns (self, self->tick + 1)
+                                              : self->end_ns);
     if (!self->config->quiet)
-        s_say (self, "rate %u, speed %g, %g model s: ticking, log %s",
+        s_say (self, "rate %u, speed %g, %g model s: %s, log %s",
                self->rate, self->settings.speed, self->settings.duration,
-               self->csv_path);
+               resumed ? "resumed" : "ticking", self->csv_path);
 }
 
 //  Stop ticking, tell the peers, drain for the grace period
@@ -1057,6 +1074,94 @@ s_mkdir_p (const char *path)
     return rc;
 }
 
+//  --resume: rate, seed, first start and restarts from the summary; clock,
+//  last tick, send sequence and the counts a log can tell from the log.
+//  A last line cut short by the crash is removed (it was never a row).
+static int
+s_load_resume (s_machine_t *self)
+{
+    json_error_t error;
+    json_t *summary = json_load_file (self->json_path, 0, &error);
+    json_int_t rate = 0, restarts = 0;
+    json_t *seed = NULL;
+    if (!summary
+    ||  json_unpack_ex (summary, &error, 0, "{s:I, s:o, s:I}", "rate", &rate,
+                        "seed", &seed, "restarts", &restarts) != 0
+    ||  rate < 1 || rate > LC_RATE_MAX || !json_is_number (seed)) {
+        s_say (self, "--resume: %s: %s", self->json_path,
+               summary ? error.text : "cannot read it");
+        json_decref (summary);
+        return -1;
+    }
+    self->rate = (uint32_t) rate;
+    self->seed = json_is_integer (seed) ? (uint64_t) json_integer_value (seed)
+                                        : (uint64_t) json_number_value (seed);
+    self->restarts = (uint64_t) restarts + 1;
+    json_decref (summary);
+    //  A fresh stream: the restart must not replay the first one's rolls
+    lc_rng_seed (&self->rng, self->seed + self->restarts, self->config->id);
+
+    FILE *file = fopen (self->csv_path, "r+");
+    if (!file) {
+        s_say (self, "--resume: %s: %s", self->csv_path, strerror (errno));
+        return -1;
+    }
+    fseek (file, 0, SEEK_END);
+    long size = ftell (file);
+    long keep = size;
+    while (keep > 0) {
+        fseek (file, keep - 1, SEEK_SET);
+        if (fgetc (file) == '\n')
+            break;
+        keep--;
+    }
+    fclose (file);
+    if (keep < size) {
+        s_say (self, "--resume: %s: removing a last line cut short by the crash (%ld bytes)",
+               self->csv_path, size - keep);
+        if (truncate (self->csv_path, keep) != 0) {
+            s_say (self, "--resume: %s: %s", self->csv_path, strerror (errno));
+            return -1;
+        }
+    }
+    lc_reader_t *reader = lc_reader_open (self->csv_path);
+    assert (reader);
+    lc_row_t *row = malloc (sizeof *row);
+    assert (row);
+    int rc;
+    bool started = false;
+    lc_event_t last = LC_EV_COUNT;
+    while ((rc = lc_reader_next (reader, row)) == 1) {
+        if (!started) {
+            started = true;
+            self->t0_wall_us = row->time_us;
+        }
+        last = row->event;
+        self->tick = row->tick;
+        self->clock = row->clock;
+        if (row->event == LC_EV_SEND) {
+            self->seq = row->msg_seq > self->seq ? row->msg_seq : self->seq;
+            self->sent += row->peer_count;
+        }
+        if (row->event == LC_EV_RECV)
+            self->received++;
+    }
+    if (rc < 0)
+        s_say (self, "--resume: %s: line %zu: %s", self->csv_path,
+               lc_reader_line (reader), lc_reader_error (reader));
+    lc_reader_destroy (&reader);
+    free (row);
+    if (rc < 0)
+        return -1;
+    if (!started || last == LC_EV_STOP) {
+        s_say (self, "--resume: %s %s; nothing to resume", self->csv_path,
+               started ? "ends with a stop row: the machine finished" : "has no row");
+        return -1;
+    }
+    self->start_time = (double) self->t0_wall_us / 1e6;
+    return 0;
+}
+
 //  Creates the log directory and refuses an existing log (SPEC section 3)
 static int
 s_prepare_logs (s_machine_t *self)
@@ -1069,8 +1174,11 @@ s_prepare_logs (s_machine_t *self)
     self->csv_path = zsys_sprintf ("%s/machine-%u.csv", config->log_dir, config->id);
     self->json_path = zsys_sprintf ("%s/machine-%u.json", config->log_dir, config->id);
     if (config->resume) {
-        s_say (self, "--resume is not supported yet");
-        return LC_EXIT_USAGE;
+        if (!zsys_file_exists (self->csv_path)) {
+            s_say (self, "--resume: %s does not exist; nothing to resume", self->csv_path);
+            return LC_EXIT_USAGE;
+        }
+        return s_load_resume (self) ? LC_EXIT_USAGE : 0;
     }
     if (zsys_file_exists (self->csv_path)) {
         s_say (self, "%s already exists: logs are never overwritten; "

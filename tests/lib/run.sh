@@ -45,13 +45,15 @@ lc_ports () {
 }
 
 # lc_start NAME CMD...: starts CMD in the background with a hard time bound
-# (LC_BOUND seconds, default 120), output to $LC_WORK/NAME.out/.err; its pid
-# goes into LC_PIDS and the variable pid_NAME.
+# (LC_BOUND seconds, default 120), output to $LC_WORK/NAME.out/.err. Its
+# pid (the command's own, so that signals reach it) goes into LC_PIDS and
+# the variable pid_NAME; a watchdog kills it at the bound.
 lc_start () {
     local name=$1; shift
-    timeout -s KILL "${LC_BOUND:-120}" "$@" >"$LC_WORK/$name.out" 2>"$LC_WORK/$name.err" &
+    "$@" >"$LC_WORK/$name.out" 2>"$LC_WORK/$name.err" &
     local pid=$!
-    LC_PIDS+=("$pid")
+    { sleep "${LC_BOUND:-120}" && kill -KILL "$pid"; } >/dev/null 2>&1 &
+    LC_PIDS+=("$pid" "$!")
     printf -v "pid_$name" '%s' "$pid"
 }
 
