@@ -34,7 +34,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define S_READ_BUFFER   (1 << 20)   //  reader buffer; a row is far smaller
+#define S_READ_BUFFER   (1 << 16)   //  reader buffer; a row (LC_ROW_MAX) is
+                                    //  far smaller, and the analyzer keeps
+                                    //  one reader per machine open
 
 static const char *s_event_names [LC_EV_COUNT] = {
     "start", "send", "recv", "internal", "unread", "stop"
