@@ -22,8 +22,8 @@ typedef struct {
     size_t count;               //  machines
     lc_check_t *check;          //  finished checker
     lc_stats_t *stats;          //  finished figures
-    double window_from;         //  space-time window, model seconds
-    double window_to;
+    double window_from;         //  start of the space-time window, model seconds
+    double window_to;           //  end of the window, model seconds
     const char *plots_note;     //  why there are no plots, or NULL
     bool plots;                 //  plots were drawn
     const char *shiviz;         //  ShiViz file written, or NULL

@@ -92,6 +92,19 @@ lc_report_table (const lc_run_t *run, FILE *out)
             fprintf (out, "undelivered: %llu message(s) to machine %u (it crashed "
                      "or restarted)\n", (unsigned long long) lost, run->machines [i].id);
     }
+    const lc_figures_t *total = lc_stats_run (run->stats);
+    if (total->late_ticks) {
+        fprintf (out, "late ticks (> %d us after due): %llu, at most %.3f ms late:",
+                 LC_LATE_TICK_US, (unsigned long long) total->late_ticks,
+                 total->max_lateness_ms);
+        for (size_t i = 0; i < run->count; i++) {
+            const lc_figures_t *fig = lc_stats_machine (run->stats, i);
+            if (fig->late_ticks)
+                fprintf (out, " m%u %llu", fig->machine,
+                         (unsigned long long) fig->late_ticks);
+        }
+        fprintf (out, "\n");
+    }
     size_t failures = lc_check_failures (run->check);
     if (failures == 0) {
         fprintf (out, "checks: all %d hold (%zu machines, %llu rows)\n", LC_RULES,
@@ -627,6 +640,21 @@ s_pending_find (lc_shiviz_t *self, size_t sender, uint64_t seq)
     return link;
 }
 
+//  Index of machine id (machines are sorted by id), count if none
+static size_t
+s_shiviz_index (lc_shiviz_t *self, uint32_t id)
+{
+    size_t lo = 0, hi = self->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (self->machines [mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < self->count && self->machines [lo].id == id ? lo : self->count;
+}
+
 static void
 s_shiviz_peers (lc_shiviz_t *self, const char *word, const lc_row_t *row)
 {
@@ -645,10 +673,7 @@ lc_shiviz_row (lc_shiviz_t *self, size_t idx, const lc_row_t *row)
     bool with_msg = row->event == LC_EV_RECV || row->event == LC_EV_UNREAD;
     if (with_msg) {
         //  Find the send by sender id; merge its vector on recv only
-        size_t sender = self->count;
-        for (size_t i = 0; i < self->count; i++)
-            if (self->machines [i].id == row->msg_sender)
-                sender = i;
+        size_t sender = s_shiviz_index (self, row->msg_sender);
         s_pending_t **link = sender < self->count
                            ? s_pending_find (self, sender, row->msg_seq) : NULL;
         if (link && *link) {

@@ -70,8 +70,8 @@ struct _lc_stats_t {
     int64_t start_us;           //  time of the run's first row
     int64_t end_us;             //  time of the last row
     uint64_t fastest;           //  highest clock so far
-    double window_from;         //  space-time window, model seconds
-    double window_to;
+    double window_from;         //  start of the space-time window, model seconds
+    double window_to;           //  end of the window, model seconds
     lc_window_event_t *events;  //  rows in the window
     size_t event_count;         //  rows stored
     size_t event_size;          //  rows allocated

@@ -21,6 +21,10 @@ grep -q "checks: all 6 hold" <<<"$out" || fail "clean: no 'all 6 hold' in: $out"
 # the short table: machine 2 has rate 1, 2 ticks, clock 5, max jump 4, queue 1
 grep -Eq '^ +2 +1 +2 +5 +4 +1 +0\.50 +1$' <<<"$out" || fail "clean: table row of machine 2 wrong: $out"
 
+# late ticks are reported (m2's tick 2 ran 3 ms late), not a failure
+grep -q "^late ticks (> 1000 us after due): 1, at most 3.000 ms late: m2 1$" <<<"$out" \
+    || fail "clean: late tick of machine 2 not reported: $out"
+
 # Each broken fixture names its rule, with machine and row, and exits 1
 expect_rule () {
     local name=$1 rule=$2 where=$3
