@@ -19,6 +19,7 @@
 
 #define S_US_PER_S      1e6     //  microseconds per second
 #define S_US_PER_MS     1e3     //  microseconds per millisecond
+#define S_RANK_EPSILON  1e-9    //  0.99 x 100 is 99, not 99.000000000000001
 
 //  Running sums for a least-squares line y = a + b x
 typedef struct {
@@ -165,7 +166,7 @@ s_select (int32_t *values, size_t count, size_t k)
 static double
 s_percentile_ms (int32_t *values, size_t count, double p)
 {
-    size_t rank = (size_t) ceil (p * (double) count);
+    size_t rank = (size_t) ceil (p * (double) count - S_RANK_EPSILON);
     if (rank < 1)
         rank = 1;
     return s_select (values, count, rank - 1) / S_US_PER_MS;

@@ -207,6 +207,49 @@ test_pure (void **state)
     assert_null (stats);
 }
 
+static int
+s_compare_int (const void *a, const void *b)
+{
+    int x = *(const int *) a, y = *(const int *) b;
+    return x < y ? -1 : x > y;
+}
+
+//  Median and p99 by selection equal nearest rank on the sorted ages,
+//  for many sizes and many duplicates
+static void
+test_percentiles (void **state)
+{
+    (void) state;
+    lc_meta_t metas [2] = { { .id = 1, .rate = 1, .speed = 1, .duration = 10 },
+                            { .id = 2, .rate = 1, .speed = 1, .duration = 10 } };
+    uint64_t rng = 88172645463325252ull;
+    static int ages [1000];
+    for (size_t n = 1; n <= 1000; n++) {
+        lc_stats_t *stats = lc_stats_new (metas, 2, 0, 1);
+        assert_non_null (stats);
+        int spread = n % 3 == 0 ? 5 : 100000;      //  few or many distinct
+        for (size_t i = 0; i < n; i++) {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            ages [i] = (int) (rng % (uint64_t) spread);
+            lc_stats_message (stats, 0, 1, 0, ages [i]);
+        }
+        lc_stats_finish (stats);
+        qsort (ages, n, sizeof ages [0], s_compare_int);
+        const lc_figures_t *m1 = lc_stats_machine (stats, 0);
+        size_t median = (n + 1) / 2;                //  ceil (n / 2)
+        size_t p99 = (99 * n + 99) / 100;           //  ceil (0.99 n)
+        assert_int_equal (m1->age.count, n);
+        assert_float_equal (m1->age.median_ms, ages [median - 1] / 1000.0, S_EPSILON);
+        assert_float_equal (m1->age.p99_ms, ages [p99 - 1] / 1000.0, S_EPSILON);
+        assert_float_equal (m1->age.max_ms, ages [n - 1] / 1000.0, S_EPSILON);
+        assert_float_equal (lc_stats_run (stats)->age.median_ms,
+                            ages [median - 1] / 1000.0, S_EPSILON);
+        lc_stats_destroy (&stats);
+    }
+}
+
 int
 main (void)
 {
@@ -219,6 +262,7 @@ main (void)
         cmocka_unit_test (test_age_and_late),
         cmocka_unit_test (test_window),
         cmocka_unit_test (test_pure),
+        cmocka_unit_test (test_percentiles),
     };
     return cmocka_run_group_tests (tests, s_setup, s_teardown);
 }
