@@ -70,6 +70,7 @@
 #define LC_SNDHWM               10000   //  messages queued per peer at most
 #define LC_RCVHWM               10000   //  messages queued by ZMQ for us
 #define LC_MAXMSGSIZE           1024    //  bytes; bigger drops the connection
+#define LC_READ_BATCH           256     //  messages taken per reader call
 #define LC_REPORT_EVERY_MS      1000    //  bad-input reports on stderr at most
                                         //  once per this period
 

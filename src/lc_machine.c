@@ -780,13 +780,17 @@ s_take_messages (s_machine_t *self)
         ;
 }
 
+//  Takes at most LC_READ_BATCH messages per call, so that a flood cannot
+//  keep the tick timer waiting: zloop calls us again while more wait.
 static int
 s_on_pull (zloop_t *loop, zsock_t *reader, void *arg)
 {
     (void) loop;
     (void) reader;
     s_machine_t *self = (s_machine_t *) arg;
-    s_take_messages (self);
+    for (int i = 0; i < LC_READ_BATCH && !zsys_interrupted; i++)
+        if (!s_take_one (self))
+            break;
     return zsys_interrupted ? -1 : 0;
 }
 
