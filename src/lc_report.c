@@ -32,7 +32,12 @@
 #define S_PATH_MAX      4096    //  bytes of a path we build
 #define S_PLOT_WIDTH    1000    //  pixels of a plot
 #define S_PLOT_HEIGHT   600
+#define S_LABELS_MAX    300     //  space-time events beyond which clock
+                                //  labels would only blot the diagram
 #define S_US_PER_S      1e6     //  microseconds per second
+#define S_STRING(x)     #x
+#define S_EXPAND(x)     S_STRING (x)
+#define S_OVERFLOW_TEXT S_EXPAND (LC_JUMP_BINS)     //  "1024"
 
 const char *lc_report_plot_names [] = {
     "clock", "queue", "jumps", "drift", "spacetime", NULL
@@ -455,7 +460,9 @@ s_datablocks (const lc_run_t *run, FILE *gp)
         if (total->jumps.bins [k])
             fprintf (gp, "%llu %llu\n", (unsigned long long) k,
                      (unsigned long long) total->jumps.bins [k]);
-    fprintf (gp, "%d %llu\nEOD\n", LC_JUMP_BINS, (unsigned long long) total->jumps.overflow);
+    if (total->jumps.overflow || total->jumps.count == 0)
+        fprintf (gp, "%d %llu\n", LC_JUMP_BINS, (unsigned long long) total->jumps.overflow);
+    fprintf (gp, "EOD\n");
 
     size_t count;
     bool truncated;
@@ -491,7 +498,8 @@ s_plots_for (const lc_run_t *run, FILE *gp, const char *dir, const char *ext)
     const char *terminal = strcmp (ext, "png") == 0 ? "pngcairo" : "svg";
     fprintf (gp, "set terminal %s size %d,%d noenhanced\n", terminal,
              S_PLOT_WIDTH, S_PLOT_HEIGHT);
-    fprintf (gp, "reset\nset grid\nset key outside right\nset xlabel 'model seconds'\n");
+    fprintf (gp, "reset\nset grid\nset key outside right\nset xlabel 'model seconds'\n"
+                 "set offsets 0, 0, graph 0.05, graph 0.05\n");
 
     fprintf (gp, "set output '%s/clock.%s'\nset title '%s'\nset ylabel 'Lamport clock'\n",
              dir, ext, s_plot_titles [0]);
@@ -503,12 +511,14 @@ s_plots_for (const lc_run_t *run, FILE *gp, const char *dir, const char *ext)
              dir, ext, s_plot_titles [3]);
     s_plot_machines (run, gp, 4, "steps");
 
-    fprintf (gp, "set output '%s/jumps.%s'\nset title '%s (last bar: %d or more)'\n"
+    bool overflow = lc_stats_run (run->stats)->jumps.overflow > 0;
+    fprintf (gp, "set output '%s/jumps.%s'\nset title '%s%s'\n"
              "set xlabel 'jump size'\nset ylabel 'rows'\nset style fill solid 0.6\n"
              "set boxwidth 0.8\nset logscale y\nset yrange [0.8:*]\n"
              "plot $jumps using 1:($2 > 0 ? $2 : NaN) with boxes notitle\n"
              "unset logscale y\nset yrange [*:*]\n",
-             dir, ext, s_plot_titles [2], LC_JUMP_BINS);
+             dir, ext, s_plot_titles [2],
+             overflow ? " (last bar: " S_OVERFLOW_TEXT " or more)" : "");
 
     fprintf (gp, "set output '%s/spacetime.%s'\nset title '%s, model seconds %g to %g'\n"
              "set xlabel 'model seconds'\nset ylabel ''\nset xrange [%g:%g]\n"
@@ -521,12 +531,17 @@ s_plots_for (const lc_run_t *run, FILE *gp, const char *dir, const char *ext)
     for (size_t i = 0; i < run->count; i++)
         fprintf (gp, "set arrow from %g,%zu to %g,%zu nohead lc rgb 'gray'\n",
                  run->window_from, i + 1, run->window_to, i + 1);
+    size_t events;
+    bool truncated;
+    lc_stats_window_events (run->stats, &events, &truncated);
     fprintf (gp, "plot $arrows using 1:($2 > 0 ? $2 : NaN):3:4 with vectors "
              "head filled lc rgb 'blue' title 'message', \\\n"
              "     $events using 1:($2 > 0 ? $2 : NaN) with points pt 7 ps 0.6 "
-             "lc rgb 'black' title 'event', \\\n"
-             "     $events using 1:($2 > 0 ? $2 : NaN):3 with labels offset 0,0.7 "
-             "font ',7' notitle\n"
+             "lc rgb 'black' title 'event'");
+    if (events <= S_LABELS_MAX)
+        fprintf (gp, ", \\\n     $events using 1:($2 > 0 ? $2 : NaN):3 with labels "
+                 "offset 0,0.7 font ',7' notitle");
+    fprintf (gp, "\n"
              "unset arrow\nset xrange [*:*]\nset yrange [*:*]\nset ytics auto\n"
              "set output\n");
 }

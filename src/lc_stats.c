@@ -59,6 +59,8 @@ typedef struct {
     size_t sample_count;        //  samples stored
     size_t sample_size;         //  samples allocated
     double next_sample;         //  x of the next sample
+    lc_sample_t last_sample;    //  the last row, as a sample
+    bool last_sampled;          //  last_sample is in samples
 } s_machine_t;
 
 struct _lc_stats_t {
@@ -276,6 +278,16 @@ s_window_event (lc_stats_t *self, size_t idx, double x, const lc_row_t *row)
 }
 
 static void
+s_sample (s_machine_t *m)
+{
+    if (s_grow ((void **) &m->samples, &m->sample_size, m->sample_count + 1,
+                sizeof *m->samples) == 0) {
+        m->samples [m->sample_count++] = m->last_sample;
+        m->last_sampled = true;
+    }
+}
+
+static void
 s_lateness (s_machine_t *m, const lc_row_t *row)
 {
     if (!m->have_t0 || m->meta.rate == 0 || m->meta.speed <= 0)
@@ -352,14 +364,13 @@ lc_stats_row (lc_stats_t *self, size_t idx, const lc_row_t *row)
             fig->drift.max = lag;
         s_fit_add (&m->drift_fit, x, (double) lag);
         s_fit_add (&m->queue_fit, x, (double) row->queue);
-        if (x >= m->next_sample
-        &&  s_grow ((void **) &m->samples, &m->sample_size, m->sample_count + 1,
-                    sizeof *m->samples) == 0) {
-            m->samples [m->sample_count++] = (lc_sample_t) {
-                x, row->clock, row->queue, lag
-            };
-            m->next_sample = x + self->step;
-        }
+    }
+    //  Plot samples: every row at least a step apart, and the last row
+    m->last_sample = (lc_sample_t) { x, row->clock, row->queue, self->fastest - row->clock };
+    m->last_sampled = false;
+    if (x >= m->next_sample || !m->started) {
+        s_sample (m);
+        m->next_sample = x + self->step;
     }
     s_window_event (self, idx, x, row);
     m->started = true;
@@ -425,6 +436,8 @@ lc_stats_finish (lc_stats_t *self)
         fig->drift.mean = m->drift_fit.n ? m->drift_sum / m->drift_fit.n : 0;
         fig->drift.growth = s_fit_slope (&m->drift_fit);
         fig->final_clock = m->last_clock;
+        if (m->started && !m->last_sampled)
+            s_sample (m);
         if (fig->jumps.count == 0)
             fig->jumps.min = 0;
         s_jumps_finish (&fig->jumps, m->jump_sum);
