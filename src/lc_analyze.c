@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <jansson.h>
 
 #define S_READ_ERROR    "read error"    //  lc_reader_error on a failed read(2)
@@ -473,8 +474,11 @@ lc_analyze_main (int argc, char *argv [])
         lc_analyze_free (&run);
         return LC_EXIT_USAGE;
     }
-    if (rc)
+    if (rc) {
+        if (options.shiviz)
+            unlink (options.shiviz);    //  no half-written export
         return rc;
+    }
     run.shiviz = options.shiviz;
     if (options.plots) {
         int drawn = lc_report_plots (&run, options.out_dir, &run.plots_note);

@@ -62,8 +62,10 @@ grep -q 'final_clock' <<<"$out" || fail "--json: no figures"
 ! grep -q "checks: " <<<"$out" || fail "--json: the table was printed too"
 
 # Input that cannot be read: exit 2 with a message
-rc=0; "$LCLOCK" analyze "$LC_WORK/no-such-dir" --no-plots 2>"$LC_WORK/e1" >/dev/null || rc=$?
+rc=0; "$LCLOCK" analyze "$LC_WORK/no-such-dir" --no-plots --shiviz "$LC_WORK/none.shiviz" \
+    2>"$LC_WORK/e1" >/dev/null || rc=$?
 [ "$rc" = 2 ] || fail "missing dir: exit $rc, expected 2"
+[ ! -e "$LC_WORK/none.shiviz" ] || fail "missing dir: a ShiViz file was left behind"
 grep -q "no-such-dir" "$LC_WORK/e1" || fail "missing dir: message does not name it"
 mkdir -p "$LC_WORK/empty"
 rc=0; "$LCLOCK" analyze "$LC_WORK/empty" --no-plots 2>"$LC_WORK/e2" >/dev/null || rc=$?
