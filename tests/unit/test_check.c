@@ -169,6 +169,35 @@ test_rule1_unread (void **state)
     lc_check_destroy (&check);
 }
 
+//  A crash while unread rows were written, then --resume: not a failure
+static void
+test_resume_after_unread (void **state)
+{
+    (void) state;
+    lc_meta_t metas [2];
+    s_metas (metas, 2);
+    strcpy (metas [0].stop_reason, "signal");
+    strcpy (metas [1].stop_reason, "signal");
+    metas [1].restarts = 1;
+    const char *rows [] = {
+        "0|1.000000,1,start,0,0,0,2,,",
+        "1|1.000000,2,start,0,0,0,1,,",
+        "0|1.100000,1,send,1,1,0,2,1:1,1",
+        "0|1.200000,1,send,2,2,0,2,1:2,2",
+        "1|1.300000,2,unread,0,0,2,1,1:1,1",
+        "1|1.400000,2,start,0,0,0,1,,",
+        "1|1.500000,2,internal,1,1,0,,,",
+        "1|1.600000,2,stop,1,1,0,,,",
+        "0|2.000000,1,stop,2,2,0,,,",
+        NULL
+    };
+    lc_check_t *check = s_feed (metas, 2, rows);
+    static const size_t none [LC_RULES + 1] = { 0 };
+    s_expect (check, none);
+    assert_int_equal (lc_check_undelivered (check, 1), 1);     //  1:2
+    lc_check_destroy (&check);
+}
+
 //  Rule 2: the Lamport rules
 static void
 test_rule2 (void **state)
@@ -332,6 +361,7 @@ main (void)
         cmocka_unit_test (test_rule_names),
         cmocka_unit_test (test_rule1),
         cmocka_unit_test (test_rule1_unread),
+        cmocka_unit_test (test_resume_after_unread),
         cmocka_unit_test (test_rule2),
         cmocka_unit_test (test_rule3),
         cmocka_unit_test (test_rule4),
