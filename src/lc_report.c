@@ -358,6 +358,24 @@ lc_report_markdown (const lc_run_t *run, FILE *out)
     if (any_lost)
         fprintf (out, "\n");
 
+    fprintf (out, "## Machines\n\n| machine | rate | stop reason | restarts | crashed "
+             "| undelivered to it | sent | send failed | rejected | bad connections "
+             "| untrusted |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < run->count; i++) {
+        const lc_meta_t *meta = &run->machines [i];
+        fprintf (out, "| %u | %u | %s | %llu | %s | %llu | %llu | %llu | %llu | %llu | %llu |\n",
+                 meta->id, meta->rate, meta->stop_reason [0] ? meta->stop_reason : "-",
+                 (unsigned long long) meta->restarts,
+                 lc_check_crashed (run->check, i) ? "yes" : "no",
+                 (unsigned long long) lc_check_undelivered (run->check, i),
+                 (unsigned long long) meta->sent, (unsigned long long) meta->send_failed,
+                 (unsigned long long) meta->rejected,
+                 (unsigned long long) meta->bad_connections,
+                 (unsigned long long) meta->untrusted);
+    }
+    fprintf (out, "\nSent, send failed, rejected, bad connections and untrusted are "
+             "the machines' own counts (machine-ID.json).\n\n");
+
     fprintf (out, "## Figures\n\n"
              "Jumps: min / mean / max / mode. Queue: time-weighted mean / max / "
              "final / growth per model second. Drift: mean / max / growth per "

@@ -219,6 +219,7 @@ test_summary (void **state)
     fclose (out);
     assert_non_null (strstr (text, "## Checks: all hold"));
     assert_non_null (strstr (text, "| 6 | tick count | ok | 0 |"));
+    assert_non_null (strstr (text, "| 2 | 1 | duration | 0 | no | 0 | 0 | 0 | 0 | 0 | 0 |"));
     assert_non_null (strstr (text, "| 2 | 1 | 2 | 5 | 1 / 2.500 / 4 / 1 | 0.332 / 1 / 1 / 0.997"));
     free (text);
     lc_analyze_free (&run);
