@@ -232,7 +232,7 @@ s_write_summary (s_machine_t *self)
         "restarts", (json_int_t) self->restarts,
         "ticks", (json_int_t) self->tick,
         "late_ticks", (json_int_t) self->late_ticks,
-        "max_lateness_ms", (double) self->max_lateness_ns / 1e6,
+        "max_lateness_ms", (double) llround ((double) self->max_lateness_ns / 1e3) / 1e3,
         "sent", (json_int_t) self->sent,
         "send_failed", (json_int_t) self->send_failed,
         "received", (json_int_t) self->received,
@@ -856,25 +856,50 @@ s_on_announce (zloop_t *loop, int timer_id, void *arg)
     return 0;
 }
 
+//  Lists the ids of peers for which missing () holds; returns the count
+static size_t
+s_list_peers (s_machine_t *self, bool (*missing) (s_peer_t *), char *buf, size_t size)
+{
+    size_t len = 0, count = 0;
+    buf [0] = 0;
+    for (size_t i = 0; i < self->peer_count && len < size; i++)
+        if (missing (&self->peers [i]))
+            len += (size_t) snprintf (buf + len, size - len, "%s%u",
+                                      count++ ? ", " : "", self->peers [i].id);
+    return count;
+}
+
+static bool
+s_not_answered (s_peer_t *peer)
+{
+    return !peer->answered;
+}
+
+static bool
+s_not_ready (s_peer_t *peer)
+{
+    return !peer->ready;
+}
+
 static int
 s_on_start_timeout (zloop_t *loop, int timer_id, void *arg)
 {
     (void) loop;
     (void) timer_id;
     s_machine_t *self = (s_machine_t *) arg;
-    char missing [LC_PEERS_MAX * 7] = "";
-    size_t len = 0;
-    size_t count = 0;
-    for (size_t i = 0; i < self->peer_count; i++) {
-        s_peer_t *peer = &self->peers [i];
-        if (peer->answered && peer->ready)
-            continue;
-        len += (size_t) snprintf (missing + len, sizeof missing - len, "%s%u",
-                                  count++ ? ", " : "", peer->id);
+    char ids [LC_PEERS_MAX * 7];
+    size_t count = s_list_peers (self, s_not_answered, ids, sizeof ids);
+    if (count)
+        s_say (self, "no answer within --start-timeout %g s from machine%s %s; "
+               "is every machine started, with the right endpoints? No log written",
+               self->config->start_timeout, count > 1 ? "s" : "", ids);
+    else {
+        count = s_list_peers (self, s_not_ready, ids, sizeof ids);
+        s_say (self, "machine%s %s answered but never became ready within "
+               "--start-timeout %g s: they still wait for a peer of theirs. "
+               "No log written", count > 1 ? "s" : "", ids,
+               self->config->start_timeout);
     }
-    s_say (self, "no answer within --start-timeout %g s from machine%s %s; "
-           "is every machine started, with the right endpoints? No log written",
-           self->config->start_timeout, count > 1 ? "s" : "", missing);
     self->stop_reason = "start_timeout";
     self->exit_status = LC_EXIT_START_TIMEOUT;
     return -1;
