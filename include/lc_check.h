@@ -94,6 +94,10 @@ const lc_failure_t *
 //  Messages to machine idx that it never received because it crashed.
 uint64_t
     lc_check_undelivered (lc_check_t *self, size_t idx);
+//  Messages from machine idx, sent within LC_ANALYZE_CRASH_WINDOW_US before
+//  it crashed, that never arrived: lost with it, not a failure.
+uint64_t
+    lc_check_lost_sent (lc_check_t *self, size_t idx);
 //  True if machine idx's log ends without stop or it restarted.
 bool
     lc_check_crashed (lc_check_t *self, size_t idx);

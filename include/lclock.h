@@ -92,4 +92,8 @@
 #define LC_PERCENTILE_HIGH      0.99    //  message age "p99"
 #define LC_STOP_REASON_MAX      32      //  bytes of a JSON stop_reason
 
+//  A message sent this close before its sender crashed may have died in
+//  the sender's ZeroMQ queue: the analyzer reports it as lost, not failed
+#define LC_ANALYZE_CRASH_WINDOW_US  (LC_GRACE_MS * 1000LL)
+
 #endif

@@ -79,7 +79,10 @@ typedef struct {
     uint64_t ticks;             //  distinct ticks of tick rows
     bool any_tick;              //  last_tick_row is valid
     uint64_t last_tick_row;     //  tick of the last send/recv/internal
-    uint64_t undelivered;       //  messages lost with a crash
+    uint64_t undelivered;       //  messages to it lost with its crash
+    uint64_t lost_sent;         //  messages from it lost with its crash
+    int64_t *crash_times;       //  time of the last row before each crash
+    size_t crash_count;         //  entries of crash_times
     s_seen_t *seen_from;        //  per sender index; NULL until first recv
 } s_machine_t;
 
@@ -244,6 +247,7 @@ lc_check_destroy (lc_check_t **self_p)
         return;
     lc_check_t *self = *self_p;
     for (size_t i = 0; self->machines && i < self->count; i++) {
+        free (self->machines [i].crash_times);
         s_seen_t *seen = self->machines [i].seen_from;
         if (seen) {
             for (size_t j = 0; j < self->count; j++)
@@ -529,6 +533,17 @@ s_check_clock (lc_check_t *self, s_machine_t *m, size_t line, const lc_row_t *ro
                 "expected %llu", what, last, clock, expected);
 }
 
+//  A crash ended machine m's log, or the part before a restart, at its
+//  last row so far
+static void
+s_note_crash (s_machine_t *m)
+{
+    int64_t *grown = realloc (m->crash_times, (m->crash_count + 1) * sizeof *grown);
+    assert (grown);
+    m->crash_times = grown;
+    m->crash_times [m->crash_count++] = m->last_time;
+}
+
 void
 lc_check_row (lc_check_t *self, size_t idx, size_t line, const lc_row_t *row)
 {
@@ -539,7 +554,8 @@ lc_check_row (lc_check_t *self, size_t idx, size_t line, const lc_row_t *row)
 
     switch (row->event) {
         case LC_EV_START:
-            m->starts++;
+            if (m->starts++ && m->known)
+                s_note_crash (m);
             break;
         case LC_EV_SEND:
             if (row->msg_seq <= m->last_seq)
@@ -598,6 +614,23 @@ lc_check_crashed (lc_check_t *self, size_t idx)
         || m->meta.restarts > 0;
 }
 
+//  A message whose send row lies within LC_ANALYZE_CRASH_WINDOW_US before a
+//  crash of its sender may have died with it, still in the sender's ZeroMQ
+//  queue (the row is written before the message is handed to ZeroMQ).
+static bool
+s_lost_with_sender (lc_check_t *self, const s_entry_t *entry)
+{
+    int sender = lc_check_index (self, entry->sender);
+    if (sender < 0)
+        return false;
+    s_machine_t *m = &self->machines [sender];
+    for (size_t i = 0; i < m->crash_count; i++)
+        if (entry->time_us <= m->crash_times [i]
+        &&  m->crash_times [i] - entry->time_us <= LC_ANALYZE_CRASH_WINDOW_US)
+            return true;
+    return false;
+}
+
 static void
 s_left_over (lc_check_t *self, const s_entry_t *entry)
 {
@@ -618,6 +651,9 @@ s_left_over (lc_check_t *self, const s_entry_t *entry)
     else
     if (lc_check_crashed (self, (size_t) to))
         self->machines [to].undelivered++;
+    else
+    if (s_lost_with_sender (self, entry))
+        self->machines [lc_check_index (self, entry->sender)].lost_sent++;
     else
         s_fail (self, 5, entry->sender, entry->line,
                 "message %u:%llu to machine %u was neither received nor left "
@@ -646,6 +682,9 @@ lc_check_finish (lc_check_t *self)
         s_machine_t *m = &self->machines [i];
         if (!m->seen)
             s_fail (self, 1, m->meta.id, 0, "the log has no rows");
+        else
+        if (m->known && m->last_event != LC_EV_STOP)
+            s_note_crash (m);
     }
     //  Two passes so that failures come out ordered by rule
     for (size_t i = 0; i < self->capacity; i++)
@@ -694,6 +733,13 @@ lc_check_undelivered (lc_check_t *self, size_t idx)
 {
     assert (idx < self->count);
     return self->machines [idx].undelivered;
+}
+
+uint64_t
+lc_check_lost_sent (lc_check_t *self, size_t idx)
+{
+    assert (idx < self->count);
+    return self->machines [idx].lost_sent;
 }
 
 uint64_t

@@ -96,6 +96,11 @@ lc_report_table (const lc_run_t *run, FILE *out)
         if (lost)
             fprintf (out, "undelivered: %llu message(s) to machine %u (it crashed "
                      "or restarted)\n", (unsigned long long) lost, run->machines [i].id);
+        lost = lc_check_lost_sent (run->check, i);
+        if (lost)
+            fprintf (out, "undelivered: %llu message(s) from machine %u (sent in its "
+                     "last second before it crashed)\n", (unsigned long long) lost,
+                     run->machines [i].id);
     }
     const lc_figures_t *total = lc_stats_run (run->stats);
     if (total->late_ticks) {
@@ -229,6 +234,7 @@ s_machine_json (const lc_run_t *run, size_t idx)
     json_object_set_new (object, "restarts", s_uint (meta->restarts));
     json_object_set_new (object, "crashed", json_boolean (lc_check_crashed (run->check, idx)));
     json_object_set_new (object, "undelivered", s_uint (lc_check_undelivered (run->check, idx)));
+    json_object_set_new (object, "lost_with_crash", s_uint (lc_check_lost_sent (run->check, idx)));
     json_object_set_new (object, "reported", json_pack ("{s:o,s:o,s:o,s:o,s:o}",
         "sent", s_uint (meta->sent), "send_failed", s_uint (meta->send_failed),
         "rejected", s_uint (meta->rejected),
@@ -245,7 +251,8 @@ lc_report_summary (const lc_run_t *run)
     uint64_t undelivered = 0;
     for (size_t i = 0; i < run->count; i++) {
         json_array_append_new (machines, s_machine_json (run, i));
-        undelivered += lc_check_undelivered (run->check, i);
+        undelivered += lc_check_undelivered (run->check, i)
+                     + lc_check_lost_sent (run->check, i);
     }
     json_t *plots = json_array ();
     for (size_t i = 0; run->plots && lc_report_plot_names [i]; i++)
@@ -345,14 +352,16 @@ lc_report_markdown (const lc_run_t *run, FILE *out)
     }
     bool any_lost = false;
     for (size_t i = 0; i < run->count; i++) {
-        uint64_t lost = lc_check_undelivered (run->check, i);
-        if (lost) {
+        uint64_t to = lc_check_undelivered (run->check, i);
+        uint64_t from = lc_check_lost_sent (run->check, i);
+        if (to || from) {
             if (!any_lost)
-                fprintf (out, "Undelivered (the recipient crashed or restarted, "
+                fprintf (out, "Undelivered (lost with a crash or restart, "
                          "not a failure):\n\n");
             any_lost = true;
-            fprintf (out, "- machine %u: %llu message(s)\n", run->machines [i].id,
-                     (unsigned long long) lost);
+            fprintf (out, "- machine %u: %llu message(s) to it, %llu sent in its "
+                     "last second before it crashed\n", run->machines [i].id,
+                     (unsigned long long) to, (unsigned long long) from);
         }
     }
     if (any_lost)
