@@ -117,6 +117,11 @@ int64_t
     lc_stats_start_us (lc_stats_t *self);
 int64_t
     lc_stats_end_us (lc_stats_t *self);
+//  Spread of the machines' first start rows (latest minus earliest wall
+//  time), in microseconds: the start barrier's spread plus, across hosts,
+//  the offset between their clocks. 0 with fewer than two started.
+int64_t
+    lc_stats_start_spread_us (lc_stats_t *self);
 
 //  Plot samples of machine idx (at most about LC_PLOT_POINTS).
 const lc_sample_t *

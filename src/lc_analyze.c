@@ -431,7 +431,7 @@ s_write_outputs (lc_run_t *run, const s_options_t *options, json_t *summary)
 {
     char path [S_PATH_MAX];
     snprintf (path, sizeof path, "%s/summary.json", options->out_dir);
-    if (json_dump_file (summary, path, JSON_INDENT (2) | JSON_SORT_KEYS)) {
+    if (json_dump_file (summary, path, JSON_INDENT (2) | JSON_SORT_KEYS | JSON_REAL_PRECISION (16))) {
         fprintf (stderr, "lclock analyze: cannot write %s\n", path);
         return -1;
     }
@@ -493,7 +493,7 @@ lc_analyze_main (int argc, char *argv [])
     rc = summary ? s_write_outputs (&run, &options, summary) : -1;
     if (rc == 0) {
         if (options.json) {
-            json_dumpf (summary, stdout, JSON_INDENT (2) | JSON_SORT_KEYS);
+            json_dumpf (summary, stdout, JSON_INDENT (2) | JSON_SORT_KEYS | JSON_REAL_PRECISION (16));
             fputc ('\n', stdout);
         }
         else

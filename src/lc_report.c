@@ -115,6 +115,9 @@ lc_report_table (const lc_run_t *run, FILE *out)
         }
         fprintf (out, "\n");
     }
+    fprintf (out, "start spread: %.3f ms (first start rows; across hosts it "
+             "includes their clock offset)\n",
+             (double) lc_stats_start_spread_us (run->stats) / 1000.0);
     size_t failures = lc_check_failures (run->check);
     if (failures == 0) {
         fprintf (out, "checks: all %d hold (%zu machines, %llu rows)\n", LC_RULES,
@@ -261,7 +264,7 @@ lc_report_summary (const lc_run_t *run)
                                    lc_report_plot_names [i], svg ? "svg" : "png"));
     json_t *totals = s_figures_json (lc_stats_run (run->stats));
     json_object_set_new (totals, "undelivered", s_uint (undelivered));
-    return json_pack ("{s:s,s:{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:{s:o,s:o}},"
+    return json_pack ("{s:s,s:{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:{s:o,s:o}},"
                       "s:o,s:o,s:o,s:{s:b,s:o,s:o},s:o}",
         "version", LCLOCK_VERSION,
         "run",
@@ -275,6 +278,7 @@ lc_report_summary (const lc_run_t *run)
             "run_id", first->run_id,
             "end_time", s_real ((double) lc_stats_end_us (run->stats) / S_US_PER_S),
             "rows", s_uint (lc_stats_run (run->stats)->rows),
+            "start_spread_ms", s_real ((double) lc_stats_start_spread_us (run->stats) / 1000.0),
             "window",
                 "from", s_real (run->window_from),
                 "to", s_real (run->window_to),
@@ -336,7 +340,14 @@ lc_report_markdown (const lc_run_t *run, FILE *out)
              (double) lc_stats_start_us (run->stats) / S_US_PER_S);
     fprintf (out, "| last row (epoch s) | %.6f |\n",
              (double) lc_stats_end_us (run->stats) / S_US_PER_S);
-    fprintf (out, "| rows | %llu |\n\n", (unsigned long long) total->rows);
+    fprintf (out, "| rows | %llu |\n", (unsigned long long) total->rows);
+    fprintf (out, "| start spread (ms) | %.3f |\n\n",
+             (double) lc_stats_start_spread_us (run->stats) / 1000.0);
+    fprintf (out, "The start spread is the time between the first and the last "
+             "machine's first `start` row. Machines start within milliseconds of "
+             "each other (the READY round), so across hosts a larger spread is "
+             "the offset between their clocks, which shifts message ages and "
+             "drift by as much (docs/lan.md).\n\n");
 
     fprintf (out, "## Checks: %s\n\n", failures ? "FAILED" : "all hold");
     fprintf (out, "| check | rule | result | failures |\n|---|---|---|---|\n");

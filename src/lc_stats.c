@@ -530,6 +530,20 @@ lc_stats_end_us (lc_stats_t *self)
     return self->end_us;
 }
 
+int64_t
+lc_stats_start_spread_us (lc_stats_t *self)
+{
+    int64_t earliest = INT64_MAX, latest = INT64_MIN;
+    for (size_t i = 0; i < self->count; i++) {
+        s_machine_t *m = &self->machines [i];
+        if (!m->have_t0)
+            continue;
+        earliest = m->t0_us < earliest ? m->t0_us : earliest;
+        latest = m->t0_us > latest ? m->t0_us : latest;
+    }
+    return latest > earliest ? latest - earliest : 0;
+}
+
 const lc_sample_t *
 lc_stats_samples (lc_stats_t *self, size_t idx, size_t *count)
 {
