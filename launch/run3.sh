@@ -47,11 +47,8 @@ no failed check; 1 a machine failed or the analysis failed; 2 bad option.
 EOF
 }
 
-die () { echo "$me: $*" >&2; exit 1; }
-
-usage_error () { echo "$me: $*" >&2; exit 2; }
-
-say () { echo "$me: $*"; }
+# shellcheck source=launch/common.sh
+. "$top/launch/common.sh"
 
 # ---------------------------------------------------------------------------
 #  Options
@@ -132,26 +129,6 @@ parse_options () {
 # ---------------------------------------------------------------------------
 #  Build
 
-#  The release build is (re)made on first use and whenever a source, header
-#  or CMakeLists.txt is newer than the binary; its output goes to a log that
-#  is shown only when the build fails.
-build () {
-    local dir="$top/build/release" log
-    lclock="$dir/lclock"
-    log="$dir/build.log"
-    if [ -x "$lclock" ] && [ -f "$dir/CMakeCache.txt" ] && [ -z "$(find \
-            "$top/src" "$top/include" "$top/CMakeLists.txt" -newer "$lclock" \
-            -print -quit)" ]; then
-        return 0
-    fi
-    mkdir -p "$dir"
-    say "building $dir (output in $log)"
-    if ! { cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
-            && cmake --build "$dir" -j "$(nproc)"; } >"$log" 2>&1; then
-        tail -n 30 "$log" >&2
-        die "build failed; the whole output is in $log"
-    fi
-}
 
 # ---------------------------------------------------------------------------
 #  Ports and the run directory
@@ -172,21 +149,6 @@ free_ports () {
     printf '%s\n' "${got[@]}"
 }
 
-#  new_run_dir: creates and prints runs/YYYYmmdd-HHMMSS[-N]; mkdir without -p
-#  is the claim, so two launchers started in the same second never share one.
-new_run_dir () {
-    local base n=1 dir
-    local runs=${LCLOCK_RUNS:-$top/runs}
-    mkdir -p "$runs"
-    base="$runs/$(date +%Y%m%d-%H%M%S)"
-    dir=$base
-    until mkdir "$dir" 2>/dev/null; do
-        n=$((n + 1))
-        dir="$base-$n"
-    done
-    mkdir "$dir/launch"
-    echo "$dir"
-}
 
 # ---------------------------------------------------------------------------
 #  Machines
@@ -252,26 +214,6 @@ signal_all () {   # signal_all SIG: to every machine still running
     done
 }
 
-#  stop_all: SIGTERM, then up to STOP_TIMEOUT for the 1 s drain and the logs,
-#  then SIGKILL.
-stop_all () {
-    local waited=0
-    signal_all TERM
-    reap
-    while [ "$running" -gt 0 ]; do
-        if [ "$waited" -ge $((STOP_TIMEOUT * 10)) ] || [ "$interrupts" -ge 2 ]; then
-            echo >&2
-            echo "$me: machines still running after ${STOP_TIMEOUT}s; killing them" >&2
-            signal_all KILL
-            sleep 0.2
-            reap
-            break
-        fi
-        sleep 0.1
-        waited=$((waited + 1))
-        reap
-    done
-}
 
 interrupts=0
 # shellcheck disable=SC2317  # trap handlers
@@ -369,10 +311,8 @@ if [ -n "${LCLOCK:-}" ]; then
     lclock=$LCLOCK
     [ -x "$lclock" ] || die "LCLOCK=$lclock is not an executable"
 else
-    # shellcheck source=launch/deps.sh
-    . "$top/launch/deps.sh"
-    lc_deps run || exit 1
-    build
+    lc_release_build
+    lclock="$top/build/release/lclock"
 fi
 command -v ss >/dev/null || die "ss not found; install it with: sudo apt-get install -y iproute2"
 [ -n "$seed" ] || seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
@@ -390,7 +330,7 @@ say "repeat with: launch/run3.sh --seed $seed --duration $duration --speed $spee
 attempt=1
 early=()
 while :; do
-    run=$(new_run_dir)
+    run=$(lc_new_run_dir)
     start_machines
     t0=0
     #  Start phase: every machine has a log, or one ended before that
@@ -404,7 +344,7 @@ while :; do
         break
     fi
     early=("${status[@]}")      #  who ended on their own, before stop_all
-    stop_all
+    lc_stop_all
     if bind_failure && [ "$attempt" -lt "$START_ATTEMPTS" ]; then
         say "a port was taken meanwhile; starting again on other ports"
         rm -rf "$run"
@@ -426,7 +366,7 @@ while [ "$running" -gt 0 ]; do
     if [ "$interrupts" -gt 0 ] || { [ "$t0" -gt 0 ] \
             && [ $(($(now_ms) - t0)) -gt $((wall_ms + OVERRUN * 1000)) ]; }; then
         [ "$interrupts" -gt 0 ] || { echo; say "machines overran their end by ${OVERRUN}s; stopping them"; }
-        stop_all
+        lc_stop_all
         break
     fi
     #  in the background, so that a signal is handled at once

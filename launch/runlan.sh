@@ -46,9 +46,8 @@ failed; 2 bad arguments or a bad cluster file.
 EOF
 }
 
-die () { echo "$me: $*" >&2; exit 1; }
-usage_error () { echo "$me: $*" >&2; exit 2; }
-say () { echo "$me: $*"; }
+# shellcheck source=launch/common.sh
+. "$top/launch/common.sh"
 
 # ---------------------------------------------------------------------------
 #  The cluster file
@@ -253,24 +252,6 @@ signal_all () {
     done
 }
 
-#  stop_all: SIGTERM, STOP_TIMEOUT for the drain and the logs, then SIGKILL.
-stop_all () {
-    local waited=0
-    signal_all TERM
-    reap
-    while [ "$running" -gt 0 ]; do
-        if [ "$waited" -ge $((STOP_TIMEOUT * 10)) ] || [ "$interrupts" -ge 2 ]; then
-            echo "$me: machines still running after ${STOP_TIMEOUT}s; killing them" >&2
-            signal_all KILL
-            sleep 0.2
-            reap
-            break
-        fi
-        sleep 0.1
-        waited=$((waited + 1))
-        reap
-    done
-}
 
 interrupts=0
 # shellcheck disable=SC2317  # trap handlers
@@ -333,38 +314,7 @@ tidy () {
 # ---------------------------------------------------------------------------
 #  Main
 
-new_run_dir () {
-    local runs=${LCLOCK_RUNS:-$top/runs} base n=1 dir
-    mkdir -p "$runs"
-    base="$runs/lan-$(date +%Y%m%d-%H%M%S)"
-    dir=$base
-    until mkdir "$dir" 2>/dev/null; do
-        n=$((n + 1))
-        dir="$base-$n"
-    done
-    mkdir "$dir/launch"
-    echo "$dir"
-}
 
-#  The release build, made when missing or older than the sources (as in
-#  run3.sh); only when no lclock was named.
-build () {
-    local dir="$top/build/release" log="$top/build/release/build.log"
-    if [ -x "$dir/lclock" ] && [ -z "$(find "$top/src" "$top/include" \
-            "$top/CMakeLists.txt" -newer "$dir/lclock" -print -quit)" ]; then
-        return 0
-    fi
-    # shellcheck source=launch/deps.sh
-    . "$top/launch/deps.sh"
-    lc_deps run || exit 1
-    mkdir -p "$dir"
-    say "building $dir (output in $log)"
-    if ! { cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
-            && cmake --build "$dir" -j "$(nproc)"; } >"$log" 2>&1; then
-        tail -n 30 "$log" >&2
-        die "build failed; the whole output is in $log"
-    fi
-}
 
 count=0
 tty=0
@@ -384,7 +334,7 @@ load_cluster
 remote=${LCLOCK_REMOTE:-ssh HOST}
 [[ $remote == *HOST* ]] || usage_error "LCLOCK_REMOTE '$remote' has no word HOST to replace"
 if [ -z "${LCLOCK_BIN:-}" ] || [ -z "${LCLOCK:-}" ]; then
-    build
+    lc_release_build
 fi
 lclock_bin=${LCLOCK_BIN:-$top/build/release/lclock}
 lclock=${LCLOCK:-$top/build/release/lclock}
@@ -397,7 +347,7 @@ else
     copy="cp SRC DEST"
 fi
 
-run=$(new_run_dir)
+run=$(lc_new_run_dir lan-)
 remote_dir=${LCLOCK_REMOTE_DIR:-/tmp/lclock-$(basename "$run")-$$}
 cp "$cluster" "$run/launch/cluster.zpl"
 wall=$(awk -v d="$duration" -v s="$speed" 'BEGIN { printf "%g", d / s }')
@@ -423,7 +373,7 @@ while [ "$running" -gt 0 ]; do
     elapsed=$(((now - t0) / 1000))
     if [ "$interrupts" -gt 0 ] || [ $((now - t0)) -gt $((wall_ms + (START_TIMEOUT + OVERRUN) * 1000)) ]; then
         [ "$interrupts" -gt 0 ] || say "machines overran their end; stopping them"
-        stop_all
+        lc_stop_all
         break
     fi
     if [ "$tty" = 1 ]; then

@@ -24,9 +24,14 @@ done
 lc_logcheck "$run"/machine-*.csv
 
 # Ctrl-C: the launcher forwards it, every machine stops with a stop row
-timeout 120 "$run3" --duration 600 --speed 10 --seed 6 >"$LC_WORK/int.out" 2>&1 &
-launcher=$!
-LC_PIDS+=("$launcher")
+# (not under timeout(1): it would pass the launcher a second SIGINT through
+# its process group, and a second Ctrl-C means "kill them now"; with job
+# control on, so that the background launcher does not start with SIGINT
+# ignored, as a non-interactive shell's background jobs do)
+set -m
+lc_start int "$run3" --duration 600 --speed 10 --seed 6
+set +m
+launcher=$pid_int
 for ((n = 0; n < 200; n++)); do
     run=$(sed -n 's/^run3.sh: run directory: //p' "$LC_WORK/int.out" | head -n 1)
     [ -n "$run" ] && [ -s "$run/machine-3.csv" ] && [ "$(wc -l <"$run/machine-3.csv")" -gt 5 ] && break
@@ -34,7 +39,7 @@ for ((n = 0; n < 200; n++)); do
 done
 kill -INT "$launcher"
 rc=0; wait "$launcher" || rc=$?
-[ "$rc" = 0 ] || { cat "$LC_WORK/int.out" >&2; fail "run3.sh exited $rc after Ctrl-C"; }
+[ "$rc" = 0 ] || { cat "$LC_WORK/int.out" "$LC_WORK/int.err" >&2; fail "run3.sh exited $rc after Ctrl-C"; }
 for i in 1 2 3; do
     [ "$(lc_last "$run/machine-$i.csv" 3)" = stop ] || fail "machine $i has no stop row after Ctrl-C"
     [ "$(lc_field "$run/machine-$i.json" stop_reason)" = signal ] || fail "machine $i: stop_reason not signal"

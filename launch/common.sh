@@ -1,0 +1,67 @@
+# shellcheck shell=bash disable=SC2154  # me, top, running, interrupts, STOP_TIMEOUT: the caller's
+# launch/common.sh - what launch/run3.sh and launch/runlan.sh share.
+# Sourced after the caller sets `me` (its name) and `top` (the checkout).
+
+die () { echo "$me: $*" >&2; exit 1; }
+usage_error () { echo "$me: $*" >&2; exit 2; }
+say () { echo "$me: $*"; }
+
+#  lc_release_build: installs what is missing (launch/deps.sh) and makes
+#  the release build in build/release when it is missing or older than the
+#  sources; prints nothing when it is up to date.
+lc_release_build () {
+    local dir="$top/build/release" log="$top/build/release/build.log"
+    if [ -x "$dir/lclock" ] && [ -f "$dir/CMakeCache.txt" ] && [ -z "$(find \
+            "$top/src" "$top/include" "$top/CMakeLists.txt" -newer "$dir/lclock" \
+            -print -quit)" ]; then
+        return 0
+    fi
+    # shellcheck source=launch/deps.sh
+    . "$top/launch/deps.sh"
+    lc_deps run || exit 1
+    mkdir -p "$dir"
+    say "building $dir (output in $log)"
+    if ! { cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
+            && cmake --build "$dir" -j "$(nproc)"; } >"$log" 2>&1; then
+        tail -n 30 "$log" >&2
+        die "build failed; the whole output is in $log"
+    fi
+}
+
+#  lc_new_run_dir [PREFIX]: creates and prints LCLOCK_RUNS (default runs/)
+#  /PREFIXYYYYmmdd-HHMMSS[-N] with a launch/ folder inside. mkdir without
+#  -p is the claim, so two launchers started in the same second never share
+#  a run directory.
+lc_new_run_dir () {
+    local runs=${LCLOCK_RUNS:-$top/runs} base n=1 dir
+    mkdir -p "$runs"
+    base="$runs/${1:-}$(date +%Y%m%d-%H%M%S)"
+    dir=$base
+    until mkdir "$dir" 2>/dev/null; do
+        n=$((n + 1))
+        dir="$base-$n"
+    done
+    mkdir "$dir/launch"
+    echo "$dir"
+}
+
+#  lc_stop_all: SIGTERM to every machine, then up to STOP_TIMEOUT seconds
+#  for the 1 s drain and the logs, then SIGKILL (at once on a second
+#  Ctrl-C). Uses the caller's signal_all SIG, reap, $running, $interrupts.
+lc_stop_all () {
+    local waited=0
+    signal_all TERM
+    reap
+    while [ "$running" -gt 0 ]; do
+        if [ "$waited" -ge $((STOP_TIMEOUT * 10)) ] || [ "$interrupts" -ge 2 ]; then
+            echo "$me: machines still running after ${STOP_TIMEOUT}s; killing them" >&2
+            signal_all KILL
+            sleep 0.2
+            reap
+            break
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+        reap
+    done
+}
