@@ -928,6 +928,11 @@ s_on_signal (zloop_t *loop, zmq_pollitem_t *item, void *arg)
 //  --------------------------------------------------------------------------
 //  Set-up and tear-down
 
+//  A PUSH link: short reconnects so a late or restarted peer is found
+//  within tens of milliseconds; heartbeats so a vanished host is noticed
+//  (its sends then fail at once) while an outage of a few seconds is not.
+//  The PULL side needs neither: it binds, and its peers' pings keep the
+//  connections honest from their end.
 static void
 s_tune_link (zsock_t *sock)
 {
@@ -992,7 +997,6 @@ s_open_sockets (s_machine_t *self)
     lc_config_t *config = self->config;
     self->pull = zsock_new (ZMQ_PULL);
     assert (self->pull);
-    s_tune_link (self->pull);
     zsock_set_rcvhwm (self->pull, LC_RCVHWM);
     zsock_set_maxmsgsize (self->pull, LC_MAXMSGSIZE);
     if (self->cert) {
