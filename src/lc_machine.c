@@ -53,6 +53,8 @@ typedef struct {
     const char *endpoint;       //  its PULL endpoint (in the config)
     char server_key [41];       //  CURVE: its public key (Z85), or ""
     zsock_t *push;              //  our PUSH to it
+    zsock_t *monitor;           //  PAIR reading the PUSH socket's events
+    uint64_t refused;           //  handshakes it refused (or that failed)
     bool answered;              //  it answered our HELLO (our link works)
     bool heard;                 //  it announced itself (its link works)
     bool ready;                 //  it said READY
@@ -118,6 +120,8 @@ typedef struct {
     s_rate_limit_t reject_report;   //  stderr reports of rejected
     s_rate_limit_t conn_report;     //  stderr reports of bad connections
     s_rate_limit_t untrusted_report;    //  stderr reports of refused keys
+    s_rate_limit_t refused_report;      //  stderr reports of our handshakes
+                                        //  that peers refused
     uint8_t *fd_valid;          //  per PULL connection fd: 1 once a valid
                                 //  message came through it
     const char *stop_reason;    //  duration, signal, error
@@ -501,6 +505,7 @@ s_on_drained (zloop_t *loop, int timer_id, void *arg)
     s_report (self, &self->reject_report, "rejected messages", NULL, true);
     s_report (self, &self->conn_report, "bad connections", NULL, true);
     s_report (self, &self->untrusted_report, "untrusted peers refused", NULL, true);
+    s_report (self, &self->refused_report, "handshakes refused by peers", NULL, true);
     if (!self->config->quiet)
         s_say (self, "stopped (%s): %" PRIu64 " ticks, clock %" PRIu64
                ", sent %" PRIu64 ", received %" PRIu64 ", unread %" PRIu64
@@ -795,8 +800,71 @@ s_on_pull (zloop_t *loop, zsock_t *reader, void *arg)
 }
 
 //  --------------------------------------------------------------------------
-//  The PULL socket's monitor: connections ZeroMQ drops by itself
+//  Socket monitors. Failed handshakes are silent in libzmq; a monitor is
+//  the only way to see them.
 
+//  A PAIR socket receiving sock's events (libzmq's monitor protocol v1)
+static zsock_t *
+s_monitor_new (zsock_t *sock, const char *name, int events)
+{
+    char *endpoint = zsys_sprintf ("inproc://lc-monitor-%s-%p", name, (void *) sock);
+    int rc = zmq_socket_monitor (zsock_resolve (sock), endpoint, events);
+    assert (rc == 0);
+    zsock_t *monitor = zsock_new_pair (endpoint);
+    assert (monitor);
+    zstr_free (&endpoint);
+    return monitor;
+}
+
+//  Reads one event: its code and value (an fd, or an error number).
+//  Returns false if there was none, or it was not a monitor event.
+static bool
+s_monitor_event (zsock_t *monitor, uint16_t *code, uint32_t *value)
+{
+    zmsg_t *event = zmsg_recv (monitor);
+    if (!event)
+        return false;
+    zframe_t *frame = zmsg_first (event);
+    bool valid = frame && zframe_size (frame) == 6;
+    if (valid) {
+        const uint8_t *data = zframe_data (frame);
+        *code = (uint16_t) (data [0] | data [1] << 8);
+        *value = (uint32_t) data [2] | (uint32_t) data [3] << 8
+               | (uint32_t) data [4] << 16 | (uint32_t) data [5] << 24;
+    }
+    zmsg_destroy (&event);
+    return valid;
+}
+
+//  A PUSH socket's monitor: our handshakes that a peer refused, or that
+//  failed (wrong server key, a peer without CURVE, not an lclock there)
+static int
+s_on_push_monitor (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    s_machine_t *self = (s_machine_t *) arg;
+    uint16_t code;
+    uint32_t value;
+    if (!s_monitor_event (reader, &code, &value))
+        return 0;
+    for (size_t i = 0; i < self->peer_count; i++) {
+        s_peer_t *peer = &self->peers [i];
+        if (peer->monitor != reader)
+            continue;
+        peer->refused++;
+        char reason [160];
+        snprintf (reason, sizeof reason, "machine %u: %s", peer->id,
+                  code == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
+                  ? "it does not trust our certificate"
+                  : "the handshake failed (wrong key for it in --trust, or it "
+                    "does not speak CURVE, or it is not an lclock machine)");
+        s_report (self, &self->refused_report, "handshakes refused by peers",
+                  reason, false);
+    }
+    return 0;
+}
+
+//  The PULL socket's monitor: connections ZeroMQ drops by itself
 static int
 s_on_monitor (zloop_t *loop, zsock_t *reader, void *arg)
 {
@@ -804,15 +872,9 @@ s_on_monitor (zloop_t *loop, zsock_t *reader, void *arg)
     s_machine_t *self = (s_machine_t *) arg;
     //  Attribute every message already delivered before judging a drop
     s_take_messages (self);
-    zmsg_t *event = zmsg_recv (reader);
-    if (!event)
-        return 0;
-    zframe_t *frame = zmsg_first (event);
-    if (frame && zframe_size (frame) == 6) {
-        const uint8_t *data = zframe_data (frame);
-        uint16_t code = (uint16_t) (data [0] | data [1] << 8);
-        uint32_t value = (uint32_t) data [2] | (uint32_t) data [3] << 8
-                       | (uint32_t) data [4] << 16 | (uint32_t) data [5] << 24;
+    uint16_t code;
+    uint32_t value;
+    if (s_monitor_event (reader, &code, &value)) {
         if (code == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
             //  Also a bad connection, counted at its disconnect
             self->untrusted++;
@@ -831,7 +893,6 @@ s_on_monitor (zloop_t *loop, zsock_t *reader, void *arg)
         if (code == ZMQ_EVENT_DISCONNECTED && value < S_FD_TRACKED)
             self->fd_valid [value] = 0;     //  the fd may be reused
     }
-    zmsg_destroy (&event);
     return 0;
 }
 
@@ -900,6 +961,12 @@ s_on_start_timeout (zloop_t *loop, int timer_id, void *arg)
                "No log written", count > 1 ? "s" : "", ids,
                self->config->start_timeout);
     }
+    for (size_t i = 0; i < self->peer_count; i++)
+        if (self->peers [i].refused && !self->peers [i].answered)
+            s_say (self, "machine %u refused our handshake %" PRIu64 " time%s: with "
+                   "CURVE, each machine needs the other's public certificate in "
+                   "its --trust folder", self->peers [i].id, self->peers [i].refused,
+                   self->peers [i].refused == 1 ? "" : "s");
     self->stop_reason = "start_timeout";
     self->exit_status = LC_EXIT_START_TIMEOUT;
     return -1;
@@ -1004,14 +1071,8 @@ s_open_sockets (s_machine_t *self)
         zsock_set_curve_server (self->pull, 1);
         zsock_set_zap_domain (self->pull, "lclock");
     }
-    char *monitor_ep = zsys_sprintf ("inproc://lc-monitor-%u", config->id);
-    int rc = zmq_socket_monitor (zsock_resolve (self->pull), monitor_ep,
-                                 ZMQ_EVENT_DISCONNECTED
-                                 | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
-    assert (rc == 0);
-    self->monitor = zsock_new_pair (monitor_ep);
-    zstr_free (&monitor_ep);
-    assert (self->monitor);
+    self->monitor = s_monitor_new (self->pull, "pull", ZMQ_EVENT_DISCONNECTED
+                                   | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
     if (zsock_bind (self->pull, "%s", config->bind) < 0) {
         s_say (self, "--bind %s: cannot bind: %s", config->bind,
                zmq_strerror (zmq_errno ()));
@@ -1030,6 +1091,9 @@ s_open_sockets (s_machine_t *self)
             zcert_apply (self->cert, peer->push);
             zsock_set_curve_serverkey (peer->push, peer->server_key);
         }
+        peer->monitor = s_monitor_new (peer->push, "push",
+                                       ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
+                                       | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL);
         if (zsock_connect (peer->push, "%s", peer->endpoint) < 0) {
             s_say (self, "machine %u endpoint %s: cannot connect: %s", peer->id,
                    peer->endpoint, zmq_strerror (zmq_errno ()));
@@ -1061,8 +1125,10 @@ static void
 s_destroy (s_machine_t *self)
 {
     zloop_destroy (&self->loop);
-    for (size_t i = 0; i < self->peer_count; i++)
+    for (size_t i = 0; i < self->peer_count; i++) {
+        zsock_destroy (&self->peers [i].monitor);
         zsock_destroy (&self->peers [i].push);
+    }
     zsock_destroy (&self->monitor);
     zsock_destroy (&self->pull);
     zactor_destroy (&self->auth);
@@ -1275,6 +1341,8 @@ s_run (s_machine_t *self)
     assert (self->loop);
     zloop_reader (self->loop, self->pull, s_on_pull, self);
     zloop_reader (self->loop, self->monitor, s_on_monitor, self);
+    for (size_t i = 0; i < self->peer_count; i++)
+        zloop_reader (self->loop, self->peers [i].monitor, s_on_push_monitor, self);
     zloop_poller (self->loop, &self->signal_item, s_on_signal, self);
     self->announce_timer = zloop_timer (self->loop, LC_ANNOUNCE_MS, 0, s_on_announce, self);
     self->timeout_timer = -1;

@@ -59,3 +59,22 @@ rc=0
     --log-dir "$LC_WORK/none" --cert "$keys/machine-1.cert_secret" --trust "$trust" 2>"$LC_WORK/missing.err" || rc=$?
 [ "$rc" = 2 ] && grep -q "cannot load $trust/machine-4.cert" "$LC_WORK/missing.err" \
     || { cat "$LC_WORK/missing.err" >&2; fail "missing trusted certificate: exit $rc"; }
+
+# A machine started with a certificate its peer does not trust: the peer
+# refuses and counts it; the machine is told why, and both time out (exit 3)
+run="$LC_WORK/refused"
+lc_loopback 2
+# shellcheck disable=SC2046
+lc_start r1 "$LCLOCK" machine $(lc_machine_args 1) --start-timeout 3 --log-dir "$run" \
+    --cert "$keys/machine-1.cert_secret" --trust "$trust"
+# shellcheck disable=SC2046
+lc_start r2 "$LCLOCK" machine $(lc_machine_args 2) --start-timeout 3 --log-dir "$run" \
+    --cert "$keys/machine-9.cert_secret" --trust "$trust"
+for m in r1 r2; do
+    lc_wait "$m"; rc=$LC_RC
+    [ "$rc" = 3 ] || { cat "$LC_WORK/$m.err" >&2; fail "$m exited $rc, not 3"; }
+done
+grep -q "untrusted peers refused 1" "$LC_WORK/r1.err" || { cat "$LC_WORK/r1.err" >&2; fail "machine 1 did not report the untrusted peer"; }
+grep -q "machine 1 refused our handshake 1 time: with CURVE" "$LC_WORK/r2.err" \
+    || { cat "$LC_WORK/r2.err" >&2; fail "machine 2 was not told that machine 1 refused it"; }
+[ ! -e "$run/machine-1.csv" ] && [ ! -e "$run/machine-2.csv" ] || fail "a refused run left a log"
