@@ -41,3 +41,26 @@ rc=0
 [ "$rc" = 2 ] || fail "busy endpoint: exit $rc, not 2"
 grep -q -- "--bind tcp://127.0.0.1:${LC_PORT[1]}: cannot bind: Address already in use" "$LC_WORK/busy.err" \
     || { cat "$LC_WORK/busy.err" >&2; fail "busy endpoint not named"; }
+
+# Bad command lines and cluster files, through the binary: one line naming
+# the option (or file and key), exit 2, and nothing written
+expect_usage () {   # expect_usage MESSAGE ARGS...
+    local message=$1 rc=0; shift
+    "$LCLOCK" machine "$@" >"$LC_WORK/usage.out" 2>"$LC_WORK/usage.err" || rc=$?
+    [ "$rc" = 2 ] || fail "'$*': exit $rc, not 2"
+    [ "$(cat "$LC_WORK/usage.err")" = "$message" ] \
+        || fail "'$*': said '$(cat "$LC_WORK/usage.err")', expected '$message'"
+    [ ! -s "$LC_WORK/usage.out" ] || fail "'$*': wrote to stdout"
+}
+nolog="$LC_WORK/nolog"
+expect_usage "lclock machine: --rate: expected R or MIN-MAX with 1 <= MIN <= MAX <= 1000000, got 'abc'" \
+    --id 1 --rate abc --bind "tcp://127.0.0.1:${LC_PORT[1]}" --log-dir "$nolog"
+expect_usage "lclock machine: unknown or ambiguous option '--bogus'; see 'lclock machine --help'" \
+    --id 1 --bind "tcp://127.0.0.1:${LC_PORT[1]}" --bogus --log-dir "$nolog"
+printf 'cluster\n    duration = 60\n    colour = red\n    machine = 1\n        endpoint = tcp://127.0.0.1:%s\n' \
+    "${LC_PORT[1]}" >"$LC_WORK/bad.zpl"
+expect_usage "lclock machine: $LC_WORK/bad.zpl: unknown key 'colour' (expected duration, speed, roll, rate, seed or machine)" \
+    --cluster "$LC_WORK/bad.zpl" --id 1 --log-dir "$nolog"
+[ ! -e "$nolog" ] || fail "a refused command line created its log folder"
+"$LCLOCK" machine --help >"$LC_WORK/help.out" 2>&1 || fail "--help did not exit 0"
+grep -q -- "--start-timeout" "$LC_WORK/help.out" || fail "--help does not explain --start-timeout"
