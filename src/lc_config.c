@@ -133,7 +133,7 @@ s_quote (const char *text, char *buffer, size_t size)
 {
     assert (size > LC_ERROR_VALUE_MAX + 3);
     size_t length = 0;
-    for (; text [length] && length < LC_ERROR_VALUE_MAX; length++) {
+    for (; length < LC_ERROR_VALUE_MAX && text [length]; length++) {
         unsigned char c = (unsigned char) text [length];
         buffer [length] = (c < ' ' || c == 0x7f)? '?': (char) c;
     }
