@@ -687,6 +687,9 @@ s_handle (s_machine_t *self, const lc_wire_msg_t *msg)
             //  READY crossed its HELLO) needs our READY again
             if (self->phase == S_RUN || (self->phase == S_ANNOUNCE && s_all_answered (self)))
                 s_send_control (self, peer, LC_MSG_READY);
+            //  A peer restarted while we drain: it must not send to us
+            if (self->phase == S_DRAIN)
+                s_send_control (self, peer, LC_MSG_BYE);
             return;
         case LC_MSG_WELCOME:
             s_check_settings (self, peer, &msg->settings);
