@@ -538,6 +538,9 @@ s_plots_for (const lc_run_t *run, FILE *gp, const char *dir, const char *ext)
              S_PLOT_WIDTH, S_PLOT_HEIGHT);
     fprintf (gp, "reset\nset grid\nset key outside right\nset xlabel 'model seconds'\n"
                  "set offsets 0, 0, graph 0.05, graph 0.05\n");
+    //  The run's model time only: the 1 s wall drain after it (unread and
+    //  stop rows) would otherwise stretch the axis by 1 s x speed
+    fprintf (gp, "set xrange [0:%g]\n", run->machines [0].duration);
 
     fprintf (gp, "set output '%s/clock.%s'\nset title '%s'\nset ylabel 'Lamport clock'\n",
              dir, ext, s_plot_titles [0]);
@@ -551,7 +554,7 @@ s_plots_for (const lc_run_t *run, FILE *gp, const char *dir, const char *ext)
 
     bool overflow = lc_stats_run (run->stats)->jumps.overflow > 0;
     fprintf (gp, "set output '%s/jumps.%s'\nset title '%s%s'\n"
-             "set xlabel 'jump size'\nset ylabel 'rows'\nset style fill solid 0.6\n"
+             "set xrange [*:*]\nset xlabel 'jump size'\nset ylabel 'rows'\nset style fill solid 0.6\n"
              "set boxwidth 0.8\nset logscale y\nset yrange [0.8:*]\n"
              "plot $jumps using 1:($2 > 0 ? $2 : NaN) with boxes notitle\n"
              "unset logscale y\nset yrange [*:*]\n",
