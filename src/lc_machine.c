@@ -218,7 +218,7 @@ s_write_summary (s_machine_t *self)
                  : json_real ((double) self->seed);
     json_t *root = json_pack (
         "{s:i, s:s, s:s, s:i, s:f, s:f, s:i, s:o, s:s, s:o,"
-        " s:f, s:o, s:o, s:i, s:i, s:i, s:f,"
+        " s:o, s:o, s:o, s:i, s:i, s:i, s:f,"
         " s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
         "machine", (json_int_t) config->id,
         "version", LCLOCK_VERSION,
@@ -230,7 +230,7 @@ s_write_summary (s_machine_t *self)
         "seed", seed,
         "bind", config->bind,
         "peers", peers,
-        "start_time", self->start_time,
+        "start_time", self->start_time > 0 ? json_real (self->start_time) : json_null (),
         "stop_time", self->phase == S_DONE ? json_real (self->stop_time) : json_null (),
         "stop_reason", self->phase == S_DONE ? json_string (self->stop_reason) : json_null (),
         "restarts", (json_int_t) self->restarts,
@@ -970,7 +970,12 @@ s_on_start_timeout (zloop_t *loop, int timer_id, void *arg)
                    "CURVE, each machine needs the other's public certificate in "
                    "its --trust folder", self->peers [i].id, self->peers [i].refused,
                    self->peers [i].refused == 1 ? "" : "s");
+    //  No event log (it is created at the start), but a summary that says
+    //  why this machine never started
     self->stop_reason = "start_timeout";
+    self->stop_time = (double) s_wall_us () / 1e6;
+    self->phase = S_DONE;
+    s_write_summary (self);
     self->exit_status = LC_EXIT_START_TIMEOUT;
     return -1;
 }

@@ -41,4 +41,10 @@ for i in 1 2; do
     grep -q "no answer within --start-timeout 2 s from machine 3;" "$LC_WORK/n$i.err" \
         || { cat "$LC_WORK/n$i.err" >&2; fail "machine $i did not name machine 3"; }
 done
-[ -z "$(ls -A "$run" 2>/dev/null)" ] || fail "a log was left behind: $(ls "$run")"
+# No event log; a summary that says why
+for i in 1 2; do
+    [ ! -e "$run/machine-$i.csv" ] || fail "machine $i left an event log"
+    [ "$(lc_field "$run/machine-$i.json" stop_reason)" = start_timeout ] \
+        || fail "machine $i: summary without stop_reason start_timeout"
+    [ "$(lc_field "$run/machine-$i.json" start_time)" = null ] || fail "machine $i: start_time set"
+done
