@@ -278,6 +278,18 @@ s_log (s_machine_t *self, lc_row_t *row)
         s_fatal_write (self);
 }
 
+//  A recv or unread row for a message from the buffer
+static void
+s_log_message (s_machine_t *self, lc_event_t event, const s_queued_t *item)
+{
+    lc_row_t row = { .event = event, .has_msg = true, .peer_count = 1 };
+    row.peers [0] = (uint16_t) item->sender;
+    row.msg_sender = item->sender;
+    row.msg_seq = item->seq;
+    row.msg_clock = item->clock;
+    s_log (self, &row);
+}
+
 //  --------------------------------------------------------------------------
 //  The receive buffer
 
@@ -487,12 +499,7 @@ s_on_drained (zloop_t *loop, int timer_id, void *arg)
     size_t left = self->fifo_len;
     for (size_t i = 0; i < left; i++) {
         s_queued_t *item = &self->fifo [(self->fifo_head + i) % self->fifo_cap];
-        lc_row_t row = { .event = LC_EV_UNREAD, .has_msg = true, .peer_count = 1 };
-        row.peers [0] = (uint16_t) item->sender;
-        row.msg_sender = item->sender;
-        row.msg_seq = item->seq;
-        row.msg_clock = item->clock;
-        s_log (self, &row);
+        s_log_message (self, LC_EV_UNREAD, item);
         self->unread++;
     }
     lc_row_t row = { .event = LC_EV_STOP };
@@ -539,12 +546,7 @@ s_run_tick (s_machine_t *self)
         s_queued_t item = s_fifo_pop (self);
         self->clock = lc_clock_receive (self->clock, item.clock);
         self->received++;
-        lc_row_t row = { .event = LC_EV_RECV, .has_msg = true, .peer_count = 1 };
-        row.peers [0] = (uint16_t) item.sender;
-        row.msg_sender = item.sender;
-        row.msg_seq = item.seq;
-        row.msg_clock = item.clock;
-        s_log (self, &row);
+        s_log_message (self, LC_EV_RECV, &item);
         return;
     }
     uint64_t roll = lc_rng_range (&self->rng, 1, self->settings.roll);
