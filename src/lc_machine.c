@@ -380,11 +380,14 @@ static void
 s_send_event (s_machine_t *self, s_peer_t **targets, size_t target_count)
 {
     lc_row_t row = { .event = LC_EV_SEND, .has_msg = true };
+    s_peer_t *queued [LC_PEERS_MAX];    //  the peers the row names
     self->clock = lc_clock_local (self->clock);
     self->seq++;
     for (size_t i = 0; i < target_count; i++) {
-        if (s_can_send (targets [i]))
+        if (s_can_send (targets [i])) {
+            queued [row.peer_count] = targets [i];
             row.peers [row.peer_count++] = (uint16_t) targets [i]->id;
+        }
         else
             self->send_failed++;
     }
@@ -396,7 +399,7 @@ s_send_event (s_machine_t *self, s_peer_t **targets, size_t target_count)
     lc_wire_msg_t msg = { .type = LC_MSG_DATA, .sender = self->config->id,
                           .seq = self->seq, .clock = self->clock };
     for (size_t i = 0; i < row.peer_count; i++) {
-        s_peer_t *peer = s_peer (self, row.peers [i]);
+        s_peer_t *peer = queued [i];
         if (s_send (peer, &msg) == 0)
             self->sent++;
         else {
