@@ -18,7 +18,7 @@ cp "$keys"/machine-{1,2,3}.cert "$trust/"       # machine 9 is not trusted
 lc_loopback 3
 for i in 1 2 3; do
     # shellcheck disable=SC2046
-    lc_start "m$i" "$LCLOCK" machine $(lc_machine_args "$i") --speed 10 --duration 40 \
+    lc_start "m$i" "$LCLOCK" machine $(lc_machine_args "$i") --speed 10 --duration 80 \
         --seed 8 --log-dir "$run" --cert "$keys/machine-$i.cert_secret" --trust "$trust"
 done
 lc_wait_file "$run/machine-1.csv" 20
