@@ -53,7 +53,7 @@ typedef struct {
     uint8_t state;              //  s_state_t
     uint8_t event;              //  S_RECEIVED: LC_EV_RECV or LC_EV_UNREAD
     uint64_t clock;             //  S_SENT: clock sent; S_RECEIVED: clock claimed
-    uint64_t recv_clock;        //  S_RECEIVED: the recipient's clock after it
+    uint64_t row_clock;         //  clock column of the row that made the entry
     int64_t time_us;            //  time of the row that made the entry
     size_t line;                //  line of the row that made the entry
 } s_entry_t;
@@ -320,25 +320,46 @@ s_seen_before (lc_check_t *self, s_machine_t *recipient, int sender, uint64_t se
     return before;
 }
 
+//  A send and a recv or unread of the same message met, in either order
+//  (a recv read before its send waits in the hash for it): checks 3 and 4,
+//  and the message's age for the figures
 static void
-s_matched (lc_check_t *self, uint32_t sender, uint32_t recipient, uint64_t seq,
-           int64_t send_us, int64_t recv_us)
+s_match (lc_check_t *self, const s_entry_t *sent, const s_entry_t *received)
 {
+    unsigned long long seq = (unsigned long long) sent->seq;
+    if (received->clock != sent->clock)
+        s_fail (self, 3, received->recipient, received->line,
+                "%s of message %u:%llu says clock %llu, but it was sent with %llu",
+                lc_event_name ((lc_event_t) received->event), sent->sender, seq,
+                (unsigned long long) received->clock,
+                (unsigned long long) sent->clock);
+    if (received->event != LC_EV_RECV)
+        return;             //  left unread: never processed, no age
+    if (received->row_clock <= sent->clock)
+        s_fail (self, 4, received->recipient, received->line,
+                "message %u:%llu sent at clock %llu, received at clock %llu",
+                sent->sender, seq, (unsigned long long) sent->clock,
+                (unsigned long long) received->row_clock);
     if (self->message_fn) {
-        int from = lc_check_index (self, sender);
-        int to = lc_check_index (self, recipient);
+        int from = lc_check_index (self, sent->sender);
+        int to = lc_check_index (self, received->recipient);
         if (from >= 0 && to >= 0)
             self->message_fn (self->message_arg, (size_t) to, (size_t) from,
-                              send_us, recv_us);
+                              sent->time_us, received->time_us);
     }
-    (void) seq;
 }
 
 //  A send row names recipient
 static void
 s_sent (lc_check_t *self, const lc_row_t *row, size_t line, uint16_t recipient)
 {
-    s_entry_t *entry = s_find (self, (uint16_t) row->machine, row->msg_seq, recipient);
+    s_entry_t sent = {
+        .seq = row->msg_seq, .sender = (uint16_t) row->machine,
+        .recipient = recipient, .state = S_SENT, .event = LC_EV_SEND,
+        .clock = row->msg_clock, .row_clock = row->clock,
+        .time_us = row->time_us, .line = line
+    };
+    s_entry_t *entry = s_find (self, sent.sender, sent.seq, recipient);
     if (entry && entry->state == S_SENT) {
         s_fail (self, 3, row->machine, line,
                 "message %u:%llu sent to machine %u twice",
@@ -347,31 +368,10 @@ s_sent (lc_check_t *self, const lc_row_t *row, size_t line, uint16_t recipient)
     }
     if (entry) {
         //  Its recv was read first (wall clocks of two hosts differ)
-        if (entry->clock != row->msg_clock)
-            s_fail (self, 3, recipient, entry->line,
-                    "%s of message %u:%llu says clock %llu, but it was sent with %llu",
-                    lc_event_name (entry->event), row->machine,
-                    (unsigned long long) row->msg_seq,
-                    (unsigned long long) entry->clock,
-                    (unsigned long long) row->msg_clock);
-        if (entry->event == LC_EV_RECV) {
-            if (entry->recv_clock <= row->msg_clock)
-                s_fail (self, 4, recipient, entry->line,
-                        "message %u:%llu sent at clock %llu, received at clock %llu",
-                        row->machine, (unsigned long long) row->msg_seq,
-                        (unsigned long long) row->msg_clock,
-                        (unsigned long long) entry->recv_clock);
-            s_matched (self, row->machine, recipient, row->msg_seq,
-                       row->time_us, entry->time_us);
-        }
+        s_match (self, &sent, entry);
         s_remove (self, entry);
-        return;
     }
-    s_entry_t sent = {
-        .seq = row->msg_seq, .sender = (uint16_t) row->machine,
-        .recipient = recipient, .state = S_SENT, .event = LC_EV_SEND,
-        .clock = row->msg_clock, .time_us = row->time_us, .line = line
-    };
+    else
     if (s_insert (self, &sent))
         s_fail (self, 3, row->machine, line, "out of memory tracking messages");
 }
@@ -393,37 +393,22 @@ s_received (lc_check_t *self, s_machine_t *machine, const lc_row_t *row, size_t 
                 sender, seq, what);
         return;
     }
-    s_entry_t *entry = s_find (self, (uint16_t) sender, row->msg_seq,
-                               (uint16_t) row->machine);
-    if (entry && entry->state == S_SENT) {
-        if (entry->clock != row->msg_clock)
-            s_fail (self, 3, row->machine, line,
-                    "%s of message %u:%llu says clock %llu, but it was sent with %llu",
-                    what, sender, seq, (unsigned long long) row->msg_clock,
-                    (unsigned long long) entry->clock);
-        if (row->event == LC_EV_RECV) {
-            if (row->clock <= entry->clock)
-                s_fail (self, 4, row->machine, line,
-                        "message %u:%llu sent at clock %llu, received at clock %llu",
-                        sender, seq, (unsigned long long) entry->clock,
-                        (unsigned long long) row->clock);
-            s_matched (self, sender, row->machine, row->msg_seq,
-                       entry->time_us, row->time_us);
-        }
-        s_remove (self, entry);
-        return;
-    }
-    if (entry) {
-        s_fail (self, 3, row->machine, line, "message %u:%llu received twice (%s)",
-                sender, seq, what);
-        return;
-    }
     s_entry_t received = {
         .seq = row->msg_seq, .sender = (uint16_t) sender,
         .recipient = (uint16_t) row->machine, .state = S_RECEIVED,
         .event = (uint8_t) row->event, .clock = row->msg_clock,
-        .recv_clock = row->clock, .time_us = row->time_us, .line = line
+        .row_clock = row->clock, .time_us = row->time_us, .line = line
     };
+    s_entry_t *entry = s_find (self, received.sender, received.seq, received.recipient);
+    if (entry && entry->state == S_SENT) {
+        s_match (self, entry, &received);
+        s_remove (self, entry);
+    }
+    else
+    if (entry)
+        s_fail (self, 3, row->machine, line, "message %u:%llu received twice (%s)",
+                sender, seq, what);
+    else
     if (s_insert (self, &received))
         s_fail (self, 3, row->machine, line, "out of memory tracking messages");
 }
