@@ -1,25 +1,26 @@
+# shellcheck shell=bash
 # launch/deps.sh - install the Debian packages lclock needs, when missing.
 # Sourced by launch/run3.sh and launch/test.sh: lc_deps run|test
 lc_deps () {
     local want="cmake pkg-config gcc make libczmq-dev libzmq3-dev libjansson-dev gnuplot-nox"
     [ "${1:-run}" = test ] && want="$want libcmocka-dev iproute2 procps"
-    local missing="" pkg
+    local missing=() pkg
     for pkg in $want; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
-            || missing="$missing $pkg"
+            || missing+=("$pkg")
     done
-    [ -z "$missing" ] && return 0
-    local cmd="apt-get install -y$missing"
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local cmd="apt-get install -y ${missing[*]}"
     if [ "$(id -u)" = 0 ]; then
-        echo "lclock: installing$missing" >&2
-        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing; } >&2 \
+        echo "lclock: installing ${missing[*]}" >&2
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >&2 \
             || { echo "lclock: install failed; run: $cmd" >&2; return 1; }
     elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-        echo "lclock: installing$missing" >&2
-        { sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing; } >&2 \
+        echo "lclock: installing ${missing[*]}" >&2
+        { sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >&2 \
             || { echo "lclock: install failed; run: sudo $cmd" >&2; return 1; }
     else
-        echo "lclock: missing Debian packages:$missing" >&2
+        echo "lclock: missing Debian packages: ${missing[*]}" >&2
         echo "lclock: install them with: sudo apt-get update && sudo $cmd" >&2
         return 1
     fi

@@ -330,6 +330,7 @@ say "repeat with: launch/run3.sh --seed $seed --duration $duration --speed $spee
 attempt=1
 early=()
 while :; do
+    # shellcheck disable=SC2119  # no prefix: runs/YYYYmmdd-HHMMSS
     run=$(lc_new_run_dir)
     start_machines
     t0=0

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/lib/netns.sh - network namespaces for run tests that need hosts of
 # their own: N namespaces on one bridge, each a "host" with one address.
 # Source after tests/lib/run.sh (it uses fail and LC_CLEANUPS).

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/lib/run.sh - shared by the run tests: bounded processes, cleanup,
 # free loopback ports, assertions on logs.
 # Environment (set by ctest): LCLOCK (the binary), LC_SOURCE, LC_FIXTURES.
@@ -12,10 +13,10 @@ LC_CLEANUPS=()
 lc_cleanup () {
     local pid c
     for pid in "${LC_PIDS[@]:-}"; do
-        [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null || true
+        [ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null || true
     done
     for c in "${LC_CLEANUPS[@]:-}"; do
-        [ -n "$c" ] && eval "$c" >/dev/null 2>&1 || true
+        [ -z "$c" ] || eval "$c" >/dev/null 2>&1 || true
     done
     if [ "${LC_KEEP:-0}" = 1 ]; then
         echo "kept $LC_WORK" >&2
@@ -59,6 +60,7 @@ lc_start () {
 
 # lc_wait NAME: waits for a process started by lc_start and sets LC_RC to
 # its exit status (not in a subshell: only this shell can wait for it).
+# shellcheck disable=SC2034  # LC_RC is read by the tests
 lc_wait () {
     local var="pid_$1"
     LC_RC=0

@@ -31,6 +31,7 @@ lc_logcheck "$run"/machine-*.csv
 set -m
 lc_start int "$run3" --duration 600 --speed 10 --seed 6
 set +m
+# shellcheck disable=SC2154  # set by lc_start
 launcher=$pid_int
 for ((n = 0; n < 200; n++)); do
     run=$(sed -n 's/^run3.sh: run directory: //p' "$LC_WORK/int.out" | head -n 1)
@@ -48,6 +49,8 @@ pgrep -f "lclock machine.*$run" >/dev/null && fail "a machine is still running a
 
 rc=0
 "$run3" --machines 1 >"$LC_WORK/bad.out" 2>&1 || rc=$?
-[ "$rc" = 2 ] && [ "$(wc -l <"$LC_WORK/bad.out")" = 1 ] \
-    || { cat "$LC_WORK/bad.out" >&2; fail "bad option: exit $rc"; }
+if [ "$rc" != 2 ] || [ "$(wc -l <"$LC_WORK/bad.out")" != 1 ]; then
+    cat "$LC_WORK/bad.out" >&2
+    fail "bad option: exit $rc"
+fi
 echo "run3.sh: clean run, Ctrl-C and bad option as documented"
