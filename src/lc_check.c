@@ -335,10 +335,11 @@ s_match (lc_check_t *self, const s_entry_t *sent, const s_entry_t *received)
                 (unsigned long long) sent->clock);
     if (received->event != LC_EV_RECV)
         return;             //  left unread: never processed, no age
-    if (received->row_clock <= sent->clock)
+    //  The send row's own clock: a send carrying another one is check 2's
+    if (received->row_clock <= sent->row_clock)
         s_fail (self, 4, received->recipient, received->line,
                 "message %u:%llu sent at clock %llu, received at clock %llu",
-                sent->sender, seq, (unsigned long long) sent->clock,
+                sent->sender, seq, (unsigned long long) sent->row_clock,
                 (unsigned long long) received->row_clock);
     if (self->message_fn) {
         int from = lc_check_index (self, sent->sender);
@@ -483,6 +484,9 @@ s_check_clock (lc_check_t *self, s_machine_t *m, size_t line, const lc_row_t *ro
     const char *what = lc_event_name (row->event);
     unsigned long long clock = (unsigned long long) row->clock;
     unsigned long long last = (unsigned long long) m->last_clock;
+    if (row->event == LC_EV_SEND && row->msg_clock != row->clock)
+        s_fail (self, 2, id, line, "send carries clock %llu, but its clock is %llu",
+                (unsigned long long) row->msg_clock, clock);
     if (row->event == LC_EV_START && m->starts == 0) {
         if (row->clock != 0)
             s_fail (self, 2, id, line, "first start has clock %llu, expected 0", clock);

@@ -226,6 +226,40 @@ test_rule2 (void **state)
     lc_check_destroy (&check);
 }
 
+//  Rule 2: a send carries its own clock; rule 4 compares with that clock
+static void
+test_send_carries_its_clock (void **state)
+{
+    (void) state;
+    lc_meta_t metas [2];
+    s_metas (metas, 2);
+    strcpy (metas [0].stop_reason, "signal");
+    strcpy (metas [1].stop_reason, "signal");
+    const char *rows [] = {
+        "0|1.000000,1,start,0,0,0,2,,",
+        "1|1.000000,2,start,0,0,0,1,,",
+        "0|1.100000,1,internal,1,1,0,,,",
+        "0|1.200000,1,internal,2,2,0,,,",
+        "0|1.300000,1,send,3,3,0,2,1:1,0",      //  its clock is 3, carries 0
+        "1|1.400000,2,recv,1,1,0,1,1:1,0",      //  consistent with the 0 only
+        "0|2.000000,1,stop,3,3,0,,,",
+        "1|2.000000,2,stop,1,1,0,,,",
+        NULL
+    };
+    lc_check_t *check = s_feed (metas, 2, rows);
+    static const size_t expected [LC_RULES + 1] = { 0, 0, 1, 0, 1, 0, 0 };
+    s_expect (check, expected);
+    const lc_failure_t *first = lc_check_failure (check, 0);
+    assert_int_equal (first->rule, 2);
+    assert_int_equal (first->row, 5);
+    assert_non_null (strstr (first->text, "carries clock 0"));
+    const lc_failure_t *second = lc_check_failure (check, 1);
+    assert_int_equal (second->rule, 4);
+    assert_int_equal (second->machine, 2);
+    assert_non_null (strstr (second->text, "sent at clock 3, received at clock 1"));
+    lc_check_destroy (&check);
+}
+
 //  Rule 3: matching, duplicates, ids reused, recv before its send
 static void
 test_rule3 (void **state)
@@ -393,6 +427,7 @@ main (void)
         cmocka_unit_test (test_rule1_unread),
         cmocka_unit_test (test_resume_after_unread),
         cmocka_unit_test (test_rule2),
+        cmocka_unit_test (test_send_carries_its_clock),
         cmocka_unit_test (test_rule3),
         cmocka_unit_test (test_rule4),
         cmocka_unit_test (test_rule5),
