@@ -630,6 +630,12 @@ s_left_over (lc_check_t *self, const s_entry_t *entry)
                 "%s of message %u:%llu matches no send from machine %u%s",
                 lc_event_name (entry->event), entry->sender, seq, entry->sender,
                 sender < 0 ? " (it has no log in this run)" : " to this machine");
+        //  No send to compare with: the clock it claims to carry stands in
+        if (entry->event == LC_EV_RECV && entry->row_clock <= entry->clock)
+            s_fail (self, 4, entry->recipient, entry->line,
+                    "message %u:%llu claims clock %llu, received at clock %llu",
+                    entry->sender, seq, (unsigned long long) entry->clock,
+                    (unsigned long long) entry->row_clock);
         return;
     }
     int to = lc_check_index (self, entry->recipient);

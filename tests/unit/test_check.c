@@ -324,6 +324,31 @@ test_rule4 (void **state)
     lc_check_destroy (&check);
 }
 
+//  Rule 4 with no send to match: the recv's own msg_clock stands in (here
+//  check 2 cannot see it, the row before did not parse)
+static void
+test_rule4_unmatched (void **state)
+{
+    (void) state;
+    lc_meta_t metas [2];
+    s_metas (metas, 2);
+    strcpy (metas [0].stop_reason, "signal");
+    strcpy (metas [1].stop_reason, "signal");
+    const char *rows [] = {
+        "0|1.000000,1,start,0,0,0,2,,",
+        "1|1.000000,2,start,0,0,0,1,,",
+        "1|1.100000,2,bogus,1,1,0,,,",          //  rule 1
+        "1|1.200000,2,recv,2,3,0,1,1:7,5",      //  no send (3), 3 <= 5 (4)
+        "0|2.000000,1,stop,0,0,0,,,",
+        "1|2.000000,2,stop,2,3,0,,,",
+        NULL
+    };
+    lc_check_t *check = s_feed (metas, 2, rows);
+    static const size_t expected [LC_RULES + 1] = { 0, 1, 0, 1, 1, 0, 0 };
+    s_expect (check, expected);
+    lc_check_destroy (&check);
+}
+
 //  Rule 5: accounted for; crashed and restarted recipients are not failures
 static void
 test_rule5 (void **state)
@@ -430,6 +455,7 @@ main (void)
         cmocka_unit_test (test_send_carries_its_clock),
         cmocka_unit_test (test_rule3),
         cmocka_unit_test (test_rule4),
+        cmocka_unit_test (test_rule4_unmatched),
         cmocka_unit_test (test_rule5),
         cmocka_unit_test (test_rule6),
         cmocka_unit_test (test_sender_crash),
