@@ -72,7 +72,7 @@ lc_reader_t *
     lc_reader_open (const char *path);
 //  Returns 1 with *row filled, 0 at end of file, -1 on a malformed row (the
 //  line number and reason via lc_reader_line and lc_reader_error; reading
-//  may go on after it) or a read error.
+//  may go on after it), -2 on a read error (errno set; stop reading).
 int
     lc_reader_next (lc_reader_t *self, lc_row_t *row);
 //  1-based line number of the row last returned (the header is line 1).

@@ -21,7 +21,6 @@
 #include <unistd.h>
 #include <jansson.h>
 
-#define S_READ_ERROR    "read error"    //  lc_reader_error on a failed read(2)
 #define S_PATH_MAX      4096            //  bytes of a path we build
 
 //  One machine's log being read
@@ -172,9 +171,9 @@ s_scan (const char *dir, lc_meta_t **machines_p, size_t *count_p)
 //  The merged read
 
 //  Moves stream idx to its next good row; bad rows go to the checker.
-//  Returns 0, or -1 on a read error.
+//  Returns 0, or -1 on a read error (said on stderr).
 static int
-s_advance (s_stream_t *stream, size_t idx, lc_check_t *check)
+s_advance (s_stream_t *stream, size_t idx, const lc_run_t *run, const char *dir)
 {
     while (true) {
         int rc = lc_reader_next (stream->reader, &stream->row);
@@ -182,16 +181,17 @@ s_advance (s_stream_t *stream, size_t idx, lc_check_t *check)
             stream->line = lc_reader_line (stream->reader);
             return 0;
         }
-        if (rc == 0) {
-            stream->done = true;
+        if (rc == -1) {
+            lc_check_bad_row (run->check, idx, lc_reader_line (stream->reader),
+                              lc_reader_error (stream->reader));
+            continue;
+        }
+        stream->done = true;
+        if (rc == 0)
             return 0;
-        }
-        const char *why = lc_reader_error (stream->reader);
-        if (why && strcmp (why, S_READ_ERROR) == 0) {
-            stream->done = true;
-            return -1;
-        }
-        lc_check_bad_row (check, idx, lc_reader_line (stream->reader), why);
+        fprintf (stderr, "lclock analyze: cannot read %s/machine-%u.csv: %s\n",
+                 dir, run->machines [idx].id, strerror (errno));
+        return -1;
     }
 }
 
@@ -240,7 +240,7 @@ s_merge (const char *dir, lc_run_t *run, lc_shiviz_t *shiviz)
     }
     size_t size = 0;
     for (size_t i = 0; rc == 0 && i < count; i++) {
-        if (s_advance (&streams [i], i, run->check))
+        if (s_advance (&streams [i], i, run, dir))
             rc = -1;
         else
         if (!streams [i].done)
@@ -255,11 +255,8 @@ s_merge (const char *dir, lc_run_t *run, lc_shiviz_t *shiviz)
         lc_stats_row (run->stats, idx, &stream->row);
         if (shiviz)
             lc_shiviz_row (shiviz, idx, &stream->row);
-        if (s_advance (stream, idx, run->check)) {
-            fprintf (stderr, "lclock analyze: cannot read machine-%u.csv in %s\n",
-                     run->machines [idx].id, dir);
+        if (s_advance (stream, idx, run, dir))
             rc = -1;
-        }
         if (stream->done)
             heap [0] = heap [--size];
         s_sift_down (heap, size, streams, 0);

@@ -438,7 +438,7 @@ lc_reader_next (lc_reader_t *self, lc_row_t *row)
     if (!line) {
         if (!self->eof) {
             self->error = "read error";
-            return -1;
+            return -2;
         }
         return 0;
     }

@@ -83,6 +83,7 @@ rm "$LC_WORK/unreadable/machine-2.csv"
 mkdir "$LC_WORK/unreadable/machine-2.csv"      # a directory: read(2) fails
 rc=0; "$LCLOCK" analyze "$LC_WORK/unreadable" --no-plots 2>"$LC_WORK/e4" >/dev/null || rc=$?
 [ "$rc" = 2 ] || fail "unreadable log: exit $rc, expected 2"
+grep -q "cannot read .*machine-2.csv" "$LC_WORK/e4" || fail "unreadable log: message does not name it: $(cat "$LC_WORK/e4")"
 
 # Usage
 rc=0; help=$("$LCLOCK" analyze --help) || rc=$?
