@@ -105,6 +105,19 @@ s_write (s_machine_t *m, const lc_row_t *row)
     m->rows++;
 }
 
+//  Fills the message columns of a recv or unread row of message
+static void
+s_message_row (lc_row_t *row, lc_event_t event, const s_message_t *message)
+{
+    row->event = event;
+    row->peer_count = 1;
+    row->peers [0] = (uint16_t) message->sender;
+    row->has_msg = true;
+    row->msg_sender = message->sender;
+    row->msg_seq = message->seq;
+    row->msg_clock = message->clock;
+}
+
 //  One tick of machine m at time now
 static void
 s_tick (s_machine_t *machines, size_t count, s_machine_t *m, int64_t now)
@@ -120,13 +133,7 @@ s_tick (s_machine_t *machines, size_t count, s_machine_t *m, int64_t now)
         m->count--;
         m->arrived--;
         m->clock = (message->clock > m->clock ? message->clock : m->clock) + 1;
-        row.event = LC_EV_RECV;
-        row.peer_count = 1;
-        row.peers [0] = (uint16_t) message->sender;
-        row.has_msg = true;
-        row.msg_sender = message->sender;
-        row.msg_seq = message->seq;
-        row.msg_clock = message->clock;
+        s_message_row (&row, LC_EV_RECV, message);
         row.clock = m->clock;
         row.queue = m->arrived;
         s_write (m, &row);
@@ -236,14 +243,7 @@ s_generate (const char *dir, uint64_t rows, size_t count)
         lc_row_t row = { .time_us = stop_us, .machine = m->id, .tick = m->tick,
                          .clock = m->clock, .queue = m->count };
         for (size_t k = 0; k < m->count; k++) {
-            s_message_t *message = &m->fifo [(m->head + k) & (m->size - 1)];
-            row.event = LC_EV_UNREAD;
-            row.peer_count = 1;
-            row.peers [0] = (uint16_t) message->sender;
-            row.has_msg = true;
-            row.msg_sender = message->sender;
-            row.msg_seq = message->seq;
-            row.msg_clock = message->clock;
+            s_message_row (&row, LC_EV_UNREAD, &m->fifo [(m->head + k) & (m->size - 1)]);
             s_write (m, &row);
         }
         row.event = LC_EV_STOP;
