@@ -56,7 +56,6 @@ typedef struct {
     zsock_t *monitor;           //  PAIR reading the PUSH socket's events
     uint64_t refused;           //  handshakes it refused (or that failed)
     bool answered;              //  it answered our HELLO (our link works)
-    bool heard;                 //  it announced itself (its link works)
     bool ready;                 //  it said READY
     bool left;                  //  it said BYE: no more sends to it
 } s_peer_t;
@@ -67,10 +66,25 @@ typedef struct {
     uint64_t clock;             //  clock carried
 } s_queued_t;
 
+//  What is reported on stderr at a bounded rate
+typedef enum {
+    S_REPORT_REJECTED,          //  delivered messages that failed validation
+    S_REPORT_BAD_CONNECTION,    //  connections that carried nothing valid
+    S_REPORT_UNTRUSTED,         //  CURVE clients refused by our zauth
+    S_REPORT_REFUSED,           //  our handshakes that a peer refused
+    S_REPORT_KINDS              //  number of kinds
+} s_report_kind_t;
+
+static const char *s_report_names [S_REPORT_KINDS] = {
+    "rejected messages", "bad connections", "untrusted peers refused",
+    "handshakes refused by peers"
+};
+
 typedef struct {
-    uint64_t count;             //  events since the last report
-    int64_t last_ns;            //  monotonic time of the last report
-    const char *last_reason;    //  reason of the most recent event
+    uint64_t count;             //  events not reported yet
+    int64_t last_ns;            //  monotonic time of the last report line
+    char last_reason [160];     //  reason of the most recent event (a copy:
+                                //  callers may pass text on their stack)
 } s_rate_limit_t;
 
 typedef struct {
@@ -99,9 +113,8 @@ typedef struct {
     char *csv_path;             //  log-dir/machine-ID.csv
     char *json_path;            //  log-dir/machine-ID.json
     int64_t t0_ns;              //  monotonic time of the start row
-    double start_time;          //  wall time of the start row
     double stop_time;           //  wall time of the stop row
-    uint64_t last_tick;         //  floor (rate * duration)
+    uint64_t ticks_due;         //  ticks of the run: floor (rate * duration)
     int64_t end_ns;             //  monotonic end: t0 + duration / speed
     uint64_t tick;              //  last tick run
     uint64_t clock;             //  Lamport clock
@@ -116,12 +129,8 @@ typedef struct {
     uint64_t bad_connections;   //  connections ZeroMQ dropped by itself
     uint64_t untrusted;         //  failed CURVE handshakes
     uint64_t restarts;          //  --resume count
-    int64_t t0_wall_us;         //  --resume: wall time of the first start
-    s_rate_limit_t reject_report;   //  stderr reports of rejected
-    s_rate_limit_t conn_report;     //  stderr reports of bad connections
-    s_rate_limit_t untrusted_report;    //  stderr reports of refused keys
-    s_rate_limit_t refused_report;      //  stderr reports of our handshakes
-                                        //  that peers refused
+    int64_t t0_wall_us;         //  wall time of the first start row, or 0
+    s_rate_limit_t reports [S_REPORT_KINDS];    //  stderr reports, by kind
     uint8_t *fd_valid;          //  per PULL connection fd: 1 once a valid
                                 //  message came through it
     const char *stop_reason;    //  duration, signal, error
@@ -181,21 +190,42 @@ s_say (s_machine_t *self, const char *format, ...)
     va_end (args);
 }
 
+//  One line for the events of this kind not reported yet
 static void
-s_report (s_machine_t *self, s_rate_limit_t *limit, const char *what,
-          const char *reason, bool flush)
+s_report_line (s_machine_t *self, s_report_kind_t kind, int64_t now)
+{
+    s_rate_limit_t *limit = &self->reports [kind];
+    s_say (self, "%s %" PRIu64 " (last: %s)", s_report_names [kind],
+           limit->count, limit->last_reason);
+    limit->count = 0;
+    limit->last_ns = now;
+}
+
+//  An event of this kind: said at once, unless a line was said less than
+//  LC_REPORT_EVERY_MS ago (then it waits for s_reports_due)
+static void
+s_report (s_machine_t *self, s_report_kind_t kind, const char *reason)
+{
+    s_rate_limit_t *limit = &self->reports [kind];
+    limit->count++;
+    snprintf (limit->last_reason, sizeof limit->last_reason, "%s", reason);
+    int64_t now = s_mono_ns ();
+    if (now - limit->last_ns >= LC_REPORT_EVERY_MS * 1000000LL)
+        s_report_line (self, kind, now);
+}
+
+//  Says the events that waited for their period to end (every one with
+//  all, at stop). Called on every tick, so a burst is summed up within
+//  about a second of its end, without a timer of its own.
+static void
+s_reports_due (s_machine_t *self, bool all)
 {
     int64_t now = s_mono_ns ();
-    if (!flush) {
-        limit->count++;
-        limit->last_reason = reason;
-    }
-    if (limit->count == 0)
-        return;
-    if (flush || now - limit->last_ns >= LC_REPORT_EVERY_MS * 1000000LL) {
-        s_say (self, "%s %" PRIu64 " (last: %s)", what, limit->count, limit->last_reason);
-        limit->count = 0;
-        limit->last_ns = now;
+    for (int kind = 0; kind < S_REPORT_KINDS; kind++) {
+        s_rate_limit_t *limit = &self->reports [kind];
+        if (limit->count
+        &&  (all || now - limit->last_ns >= LC_REPORT_EVERY_MS * 1000000LL))
+            s_report_line (self, (s_report_kind_t) kind, now);
     }
 }
 
@@ -230,7 +260,8 @@ s_write_summary (s_machine_t *self)
         "seed", seed,
         "bind", config->bind,
         "peers", peers,
-        "start_time", self->start_time > 0 ? json_real (self->start_time) : json_null (),
+        "start_time", self->t0_wall_us ? json_real ((double) self->t0_wall_us / 1e6)
+                                       : json_null (),
         "stop_time", self->phase == S_DONE ? json_real (self->stop_time) : json_null (),
         "stop_reason", self->phase == S_DONE ? json_string (self->stop_reason) : json_null (),
         "restarts", (json_int_t) self->restarts,
@@ -330,12 +361,20 @@ s_fifo_pop (s_machine_t *self)
 //  --------------------------------------------------------------------------
 //  Sending
 
+//  The peer with this id, or NULL: binary search (peers ascend by id)
 static s_peer_t *
 s_peer (s_machine_t *self, uint32_t id)
 {
-    for (size_t i = 0; i < self->peer_count; i++)
-        if (self->peers [i].id == id)
-            return &self->peers [i];
+    size_t lo = 0, hi = self->peer_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (self->peers [mid].id == id)
+            return &self->peers [mid];
+        if (self->peers [mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return NULL;
 }
 
@@ -347,17 +386,28 @@ s_can_send (s_peer_t *peer)
     return !peer->left && (zsock_events (peer->push) & ZMQ_POLLOUT);
 }
 
-static int
-s_send (s_peer_t *peer, const lc_wire_msg_t *msg)
+//  An encoded message, ready for any number of peers
+typedef struct {
+    uint8_t header [LC_WIRE_HEADER_SIZE];   //  frame 1
+    uint8_t body [LC_WIRE_BODY_MAX];        //  frame 2
+    size_t body_size;                       //  bytes of frame 2
+} s_frames_t;
+
+static void
+s_encode (const lc_wire_msg_t *msg, s_frames_t *frames)
 {
-    uint8_t header [LC_WIRE_HEADER_SIZE];
-    uint8_t body [LC_WIRE_BODY_MAX];
-    size_t body_size = lc_wire_encode (msg, header, body);
+    frames->body_size = lc_wire_encode (msg, frames->header, frames->body);
+}
+
+static int
+s_send (s_peer_t *peer, const s_frames_t *frames)
+{
     void *handle = zsock_resolve (peer->push);
-    if (zmq_send (handle, header, sizeof header, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
+    if (zmq_send (handle, frames->header, LC_WIRE_HEADER_SIZE,
+                  ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
         return -1;
     //  Once the first part is queued the rest of the message is too
-    return zmq_send (handle, body, body_size, ZMQ_DONTWAIT) < 0 ? -1 : 0;
+    return zmq_send (handle, frames->body, frames->body_size, ZMQ_DONTWAIT) < 0 ? -1 : 0;
 }
 
 static void
@@ -370,7 +420,9 @@ s_send_control (s_machine_t *self, s_peer_t *peer, lc_msg_type_t type)
     if (type == LC_MSG_WELCOME && self->phase != S_ANNOUNCE)
         msg.settings.flags |= LC_WIRE_FLAG_RUNNING;
     //  A control message that finds no connection is simply repeated later
-    s_send (peer, &msg);
+    s_frames_t frames;
+    s_encode (&msg, &frames);
+    s_send (peer, &frames);
 }
 
 //  One send event: to one peer, or to all (SPEC section 1). The row lists
@@ -398,9 +450,11 @@ s_send_event (s_machine_t *self, s_peer_t **targets, size_t target_count)
 
     lc_wire_msg_t msg = { .type = LC_MSG_DATA, .sender = self->config->id,
                           .seq = self->seq, .clock = self->clock };
+    s_frames_t frames;
+    s_encode (&msg, &frames);
     for (size_t i = 0; i < row.peer_count; i++) {
         s_peer_t *peer = queued [i];
-        if (s_send (peer, &msg) == 0)
+        if (s_send (peer, &frames) == 0)
             self->sent++;
         else {
             //  POLLOUT said it would go; only a bug or a race in libzmq
@@ -453,15 +507,15 @@ s_start (s_machine_t *self)
         row.peers [row.peer_count++] = (uint16_t) self->peers [i].id;
     s_log (self, &row);
     if (!resumed)
-        self->start_time = (double) row.time_us / 1e6;
-    self->last_tick = (uint64_t) floor ((double) self->rate * self->settings.duration + 1e-9);
+        self->t0_wall_us = row.time_us;
+    self->ticks_due = (uint64_t) floor ((double) self->rate * self->settings.duration + 1e-9);
     self->end_ns = self->t0_ns + (int64_t) llround (self->settings.duration
                                  / self->settings.speed * S_NS_PER_SEC);
     if (resumed && now_ns > self->t0_ns) {
         //  Ticks that fell due while the machine was down are not run
         double due = (double) (now_ns - self->t0_ns) / S_NS_PER_SEC
                    * self->rate * self->settings.speed;
-        uint64_t missed = due < (double) self->last_tick ? (uint64_t) due : self->last_tick;
+        uint64_t missed = due < (double) self->ticks_due ? (uint64_t) due : self->ticks_due;
         if (missed > self->tick)
             self->tick = missed;
     }
@@ -470,7 +524,7 @@ s_start (s_machine_t *self)
     if (self->phase != S_RUN)
         return;
     zloop_poller (self->loop, &self->tick_item, s_on_tick, self);
-    s_arm (self, self->tick < self->last_tick ? s_due_ns (self, self->tick + 1)
+    s_arm (self, self->tick < self->ticks_due ? s_due_ns (self, self->tick + 1)
                                               : self->end_ns);
     if (!self->config->quiet)
         s_say (self, "rate %u, speed %g, %g model s: %s, log %s",
@@ -512,10 +566,7 @@ s_on_drained (zloop_t *loop, int timer_id, void *arg)
     self->phase = S_DONE;
     if (s_write_summary (self) && self->exit_status == LC_EXIT_OK)
         self->exit_status = LC_EXIT_FAILURE;
-    s_report (self, &self->reject_report, "rejected messages", NULL, true);
-    s_report (self, &self->conn_report, "bad connections", NULL, true);
-    s_report (self, &self->untrusted_report, "untrusted peers refused", NULL, true);
-    s_report (self, &self->refused_report, "handshakes refused by peers", NULL, true);
+    s_reports_due (self, true);
     if (!self->config->quiet)
         s_say (self, "stopped (%s): %" PRIu64 " ticks, clock %" PRIu64
                ", sent %" PRIu64 ", received %" PRIu64 ", unread %" PRIu64
@@ -581,7 +632,7 @@ s_on_tick (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     //  A tick sees every message that had arrived by then
     s_take_messages (self);
     int64_t now = s_mono_ns ();
-    while (self->phase == S_RUN && self->tick < self->last_tick) {
+    while (self->phase == S_RUN && self->tick < self->ticks_due) {
         int64_t due = s_due_ns (self, self->tick + 1);
         if (due > now)
             break;
@@ -595,10 +646,11 @@ s_on_tick (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     }
     if (self->phase != S_RUN)
         return 0;
-    if (self->tick >= self->last_tick && now >= self->end_ns)
+    s_reports_due (self, false);
+    if (self->tick >= self->ticks_due && now >= self->end_ns)
         s_stop (self, "duration");
     else
-        s_arm (self, self->tick < self->last_tick ? s_due_ns (self, self->tick + 1)
+        s_arm (self, self->tick < self->ticks_due ? s_due_ns (self, self->tick + 1)
                                                   : self->end_ns);
     return 0;
 }
@@ -610,11 +662,13 @@ static void
 s_reject (s_machine_t *self, const char *reason)
 {
     self->rejected++;
-    s_report (self, &self->reject_report, "rejected messages", reason, false);
+    s_report (self, S_REPORT_REJECTED, reason);
 }
 
-static void
-s_check_settings (s_machine_t *self, s_peer_t *peer, const lc_settings_t *theirs)
+//  False, with the error said and the machine on its way out (exit 2), if
+//  the peer's run settings differ from ours
+static bool
+s_settings_agree (s_machine_t *self, s_peer_t *peer, const lc_settings_t *theirs)
 {
     const lc_settings_t *ours = &self->settings;
     char here [64], there [64];
@@ -643,7 +697,7 @@ s_check_settings (s_machine_t *self, s_peer_t *peer, const lc_settings_t *theirs
         snprintf (there, sizeof there, "%016" PRIx64, theirs->run_id);
     }
     if (!name)
-        return;
+        return true;
     s_say (self, "machine %u has different run settings: %s is %s here and "
            "%s there; start every machine with the same settings",
            peer->id, name, here, there);
@@ -651,6 +705,7 @@ s_check_settings (s_machine_t *self, s_peer_t *peer, const lc_settings_t *theirs
     zsys_interrupted = 1;
     if (self->phase == S_RUN)
         s_stop (self, "error");
+    return false;
 }
 
 static void
@@ -685,9 +740,11 @@ s_handle (s_machine_t *self, const lc_wire_msg_t *msg)
                 s_reject (self, "receive buffer full");
             return;
         case LC_MSG_HELLO:
-            s_check_settings (self, peer, &msg->settings);
-            peer->heard = true;
+            //  Answered even when the settings differ: our WELCOME lets the
+            //  peer name the difference too before both exit
             s_send_control (self, peer, LC_MSG_WELCOME);
+            if (!s_settings_agree (self, peer, &msg->settings))
+                return;
             //  A peer that announces itself again (it restarted, or our
             //  READY crossed its HELLO) needs our READY again
             if (self->phase == S_RUN || (self->phase == S_ANNOUNCE && s_all_answered (self)))
@@ -697,7 +754,8 @@ s_handle (s_machine_t *self, const lc_wire_msg_t *msg)
                 s_send_control (self, peer, LC_MSG_BYE);
             return;
         case LC_MSG_WELCOME:
-            s_check_settings (self, peer, &msg->settings);
+            if (!s_settings_agree (self, peer, &msg->settings))
+                return;
             if (!peer->answered) {
                 peer->answered = true;
                 if (self->phase == S_ANNOUNCE && s_all_answered (self))
@@ -764,7 +822,7 @@ s_take_one (s_machine_t *self)
 
     s_peer_t *peer = rc == -1 ? NULL : s_peer (self, msg.sender);
     if (rc == LC_WIRE_EVERSION && peer && msg.type == LC_MSG_HELLO
-    &&  self->phase == S_ANNOUNCE) {
+    &&  self->phase == S_ANNOUNCE && (!self->cert || certified == msg.sender)) {
         s_say (self, "machine %u speaks another protocol version; start every "
                "machine with the same lclock version", msg.sender);
         self->exit_status = LC_EXIT_USAGE;
@@ -866,8 +924,7 @@ s_on_push_monitor (zloop_t *loop, zsock_t *reader, void *arg)
                   ? "it does not trust our certificate"
                   : "the handshake failed (wrong key for it in --trust, or it "
                     "does not speak CURVE, or it is not an lclock machine)");
-        s_report (self, &self->refused_report, "handshakes refused by peers",
-                  reason, false);
+        s_report (self, S_REPORT_REFUSED, reason);
     }
     return 0;
 }
@@ -886,8 +943,7 @@ s_on_monitor (zloop_t *loop, zsock_t *reader, void *arg)
         if (code == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
             //  Also a bad connection, counted at its disconnect
             self->untrusted++;
-            s_report (self, &self->untrusted_report, "untrusted peers refused",
-                      "CURVE key not in --trust", false);
+            s_report (self, S_REPORT_UNTRUSTED, "CURVE key not in --trust");
         }
         else
         if (code == ZMQ_EVENT_DISCONNECTED && value < S_FD_TRACKED
@@ -895,8 +951,8 @@ s_on_monitor (zloop_t *loop, zsock_t *reader, void *arg)
             //  The connection never carried one valid message: not ZMTP,
             //  an oversize message, a failed handshake, or a stranger
             self->bad_connections++;
-            s_report (self, &self->conn_report, "bad connections",
-                      "connection dropped before any valid message", false);
+            s_report (self, S_REPORT_BAD_CONNECTION,
+                      "connection dropped before any valid message");
         }
         if (code == ZMQ_EVENT_DISCONNECTED && value < S_FD_TRACKED)
             self->fd_valid [value] = 0;     //  the fd may be reused
@@ -1270,7 +1326,6 @@ s_load_resume (s_machine_t *self)
                started ? "ends with a stop row: the machine finished" : "has no row");
         return -1;
     }
-    self->start_time = (double) self->t0_wall_us / 1e6;
     return 0;
 }
 
