@@ -165,10 +165,10 @@ test_shiviz (void **state)
                           i, j, before [i][j], s_vc_before (&events [i], &events [j]));
 }
 
-static double
-s_number (json_t *root, const char *path)
+//  path like "totals.jumps.mean" or "machines.1.queue.mean"
+static json_t *
+s_get (json_t *root, const char *path)
 {
-    //  path like "totals.jumps.mean" or "machines.1.queue.mean"
     char copy [256];
     snprintf (copy, sizeof copy, "%s", path);
     json_t *node = root;
@@ -180,8 +180,63 @@ s_number (json_t *root, const char *path)
         if (!node)
             fail_msg ("summary.json has no %s", path);
     }
+    return node;
+}
+
+static double
+s_number (json_t *root, const char *path)
+{
+    json_t *node = s_get (root, path);
     assert_true (json_is_number (node));
     return json_number_value (node);
+}
+
+//  Every key docs/analysis.md lists under "summary.json keys"; FIGURES
+//  are checked under machines.0 and totals
+static const char *s_documented [] = {
+    "version", "run.dir", "run.machines", "run.rows", "run.speed",
+    "run.duration", "run.roll", "run.seed", "run.run_id", "run.start_time",
+    "run.end_time", "run.start_spread_ms", "run.window.from", "run.window.to",
+    "checks.ok", "checks.failures", "checks.rules.5.rule", "checks.rules.5.name",
+    "checks.rules.5.ok", "checks.rules.5.failures", "checks.listed",
+    "checks.truncated", "machines.0.machine", "machines.0.rate",
+    "machines.0.stop_reason", "machines.0.restarts", "machines.0.crashed",
+    "machines.0.undelivered", "machines.0.lost_with_crash",
+    "machines.0.reported.sent", "machines.0.reported.send_failed",
+    "machines.0.reported.rejected", "machines.0.reported.bad_connections",
+    "machines.0.reported.untrusted", "totals.undelivered", "plots.drawn",
+    "plots.note", "plots.files", "shiviz", NULL
+};
+static const char *s_figures [] = {
+    "rows", "ticks", "final_clock", "events.start", "events.send",
+    "events.recv", "events.internal", "events.unread", "events.stop",
+    "jumps.count", "jumps.min", "jumps.mean", "jumps.max", "jumps.mode",
+    "jumps.overflow", "jumps.histogram.0.size", "jumps.histogram.0.count",
+    "queue.mean", "queue.max", "queue.final", "queue.growth_per_s",
+    "drift.mean", "drift.max", "drift.growth_per_s", "message_age_ms.count",
+    "message_age_ms.median", "message_age_ms.p99", "message_age_ms.max",
+    "late_ticks.count", "late_ticks.max_lateness_ms", NULL
+};
+
+static void
+test_documented_keys (void **state)
+{
+    (void) state;
+    lc_run_t run;
+    s_analyze ("clean", NULL, &run);
+    json_t *root = lc_report_summary (&run);
+    assert_non_null (root);
+    for (size_t i = 0; s_documented [i]; i++)
+        s_get (root, s_documented [i]);
+    char path [128];
+    for (size_t i = 0; s_figures [i]; i++) {
+        snprintf (path, sizeof path, "machines.0.%s", s_figures [i]);
+        assert_true (json_is_number (s_get (root, path)));
+        snprintf (path, sizeof path, "totals.%s", s_figures [i]);
+        assert_true (json_is_number (s_get (root, path)));
+    }
+    json_decref (root);
+    lc_analyze_free (&run);
 }
 
 static void
@@ -248,6 +303,7 @@ main (void)
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_shiviz),
         cmocka_unit_test (test_summary),
+        cmocka_unit_test (test_documented_keys),
         cmocka_unit_test (test_crashed),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
