@@ -97,10 +97,16 @@ void
 const lc_member_t *
     lc_cluster_member (const lc_cluster_t *self, uint32_t id);
 
-//  For a LAN launcher: prints one line `ID HOST` per machine of the cluster
-//  file, ascending by id. Returns 0, or -1 after an error on stderr.
+//  What a LAN launcher needs: `run DURATION SPEED`, then one line
+//  `machine ID HOST` per machine, ascending by id.
+void
+    lc_cluster_print (const lc_cluster_t *self, FILE *out);
+
+//  `lclock cluster FILE`: loads and checks the file, prints it with
+//  lc_cluster_print on stdout. Returns the exit status: 0, or 2 after one
+//  line on stderr.
 int
-    lc_cluster_hosts (const char *path, FILE *out);
+    lc_cluster_main (int argc, char *argv []);
 
 //  The default bind of a cluster-file endpoint (SPEC section 4): the
 //  endpoint itself when its host is an IP address (or it is not tcp://),

@@ -19,9 +19,10 @@ usage: launch/runlan.sh [--help] CLUSTER_FILE
 Starts every machine of CLUSTER_FILE on its host, as
     PREFIX LCLOCK_BIN machine --cluster CLUSTER_FILE --id N --log-dir DIR
 where PREFIX is LCLOCK_REMOTE with the word HOST replaced by the machine's
-host, waits for them, copies their logs into a new local run directory
-runs/lan-YYYYmmdd-HHMMSS and runs 'lclock analyze' on it. Ctrl-C stops
-every machine cleanly (SIGTERM on its host).
+host (its 'host' key, else its endpoint's host), waits for them, copies
+their logs into a new local run directory runs/lan-YYYYmmdd-HHMMSS and
+runs 'lclock analyze' on it. The file is checked first with
+'lclock cluster'. Ctrl-C stops every machine cleanly (SIGTERM on its host).
 
 Environment:
   LCLOCK_REMOTE      command prefix that runs a command on HOST
@@ -52,85 +53,21 @@ EOF
 # ---------------------------------------------------------------------------
 #  The cluster file
 
-#  parse_cluster FILE: prints "run DURATION SPEED" and one "machine ID HOST"
-#  line per machine (HOST "-" when missing). ZPL (czmq zconfig): 4 spaces
-#  per level, '#' starts a comment outside quotes, values may be quoted.
-#  Only what the launcher needs is read; lclock machine checks the rest.
-parse_cluster () {
-    awk '
-    function unquote (v) {
-        if (v ~ /^".*"$/ || v ~ /^\047.*\047$/)
-            return substr (v, 2, length (v) - 2)
-        return v
-    }
-    function strip_comment (s,    i, c, q) {
-        q = ""
-        for (i = 1; i <= length (s); i++) {
-            c = substr (s, i, 1)
-            if (q != "") { if (c == q) q = "" }
-            else if (c == "\"" || c == "\047") q = c
-            else if (c == "#") return substr (s, 1, i - 1)
-        }
-        return s
-    }
-    {
-        line = strip_comment ($0)
-        sub (/\r$/, "", line)
-        sub (/[ \t]+$/, "", line)
-        if (line == "") next
-        match (line, /^ */)
-        level = RLENGTH / 4
-        body = substr (line, RLENGTH + 1)
-        name = body; value = ""
-        if (index (body, "=") > 0) {
-            name = substr (body, 1, index (body, "=") - 1)
-            value = substr (body, index (body, "=") + 1)
-            gsub (/^[ \t]+|[ \t]+$/, "", value)
-            value = unquote(value)
-        }
-        gsub (/^[ \t]+|[ \t]+$/, "", name)
-        if (level == 0) { section = name; machine = ""; next }
-        if (section != "cluster") next
-        if (level == 1) {
-            machine = ""
-            if (name == "machine") {
-                machine = value
-                order [++count] = value
-                if (!(value in host)) host [value] = "-"
-                else dup [value] = 1
-            }
-            else if (name == "duration") duration = value
-            else if (name == "speed") speed = value
-        }
-        else if (level == 2 && machine != "" && name == "host")
-            host [machine] = value
-    }
-    END {
-        printf "run %s %s\n", (duration == "" ? 60 : duration), (speed == "" ? 1 : speed)
-        for (i = 1; i <= count; i++)
-            printf "machine %s %s%s\n", order [i], host [order [i]], (order [i] in dup ? " dup" : "")
-    }' "$1"
-}
-
+#  load_cluster: the cluster file as `lclock cluster` reads it (the parser
+#  of `lclock machine --cluster`, so a file it takes is one the machines
+#  take): duration, speed, and the id and host of every machine. A bad file
+#  is exit 2 with lclock's one-line error, before anything starts.
 ids=() hosts=()
 load_cluster () {
-    local kind a b c n=0
-    { [ -f "$cluster" ] && [ -r "$cluster" ]; } || usage_error "$cluster: no such readable file"
-    while read -r kind a b c; do
+    local out rc=0 kind a b
+    out=$("$lclock" cluster "$cluster") || rc=$?
+    [ "$rc" = 0 ] || { [ "$rc" = 2 ] && exit 2; die "lclock cluster $cluster exited $rc"; }
+    while read -r kind a b; do
         case "$kind" in
             run) duration=$a speed=$b ;;
-            machine)
-                { [[ $a =~ ^[0-9]+$ ]] && [ ${#a} -le 5 ] && [ "$a" -ge 1 ] && [ "$a" -le 65535 ]; } \
-                    || usage_error "$cluster: machine '$a': an id is a whole number 1..65535"
-                [ -z "$c" ] || usage_error "$cluster: machine $a appears twice"
-                [ "$b" != - ] || usage_error "$cluster: machine $a has no host (add '        host = NAME' under it)"
-                ids+=("$a"); hosts+=("$b"); n=$((n + 1)) ;;
+            machine) ids+=("$a"); hosts+=("$b") ;;
         esac
-    done < <(parse_cluster "$cluster")
-    [ "$n" -ge 1 ] || usage_error "$cluster: no 'machine = N' in a 'cluster' section"
-    [[ $duration =~ ^[0-9]*\.?[0-9]+$ ]] || usage_error "$cluster: cluster/duration '$duration' is not a number"
-    { [[ $speed =~ ^[0-9]*\.?[0-9]+$ ]] && awk -v s="$speed" 'BEGIN { exit !(s > 0) }'; } \
-        || usage_error "$cluster: cluster/speed '$speed' is not a number above 0"
+    done <<<"$out"
 }
 
 # ---------------------------------------------------------------------------
@@ -314,8 +251,6 @@ tidy () {
 # ---------------------------------------------------------------------------
 #  Main
 
-
-
 count=0
 tty=0
 [ -t 1 ] && tty=1
@@ -329,8 +264,6 @@ esac
 [ $# -eq 1 ] || usage_error "one cluster file, please (usage: launch/runlan.sh CLUSTER_FILE)"
 #  absolute, as the hosts see it (symlinks kept: the same path everywhere)
 cluster=$(realpath -es -- "$1" 2>/dev/null) || usage_error "$1: no such file"
-load_cluster
-
 remote=${LCLOCK_REMOTE:-ssh HOST}
 [[ $remote == *HOST* ]] || usage_error "LCLOCK_REMOTE '$remote' has no word HOST to replace"
 if [ -z "${LCLOCK_BIN:-}" ] || [ -z "${LCLOCK:-}" ]; then
@@ -339,6 +272,7 @@ fi
 lclock_bin=${LCLOCK_BIN:-$top/build/release/lclock}
 lclock=${LCLOCK:-$top/build/release/lclock}
 [ -x "$lclock" ] || die "LCLOCK=$lclock is not an executable"
+load_cluster
 if [ -n "${LCLOCK_COPY:-}" ]; then
     copy=$LCLOCK_COPY
 elif remote_is_shell; then

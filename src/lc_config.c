@@ -847,17 +847,38 @@ lc_cluster_member (const lc_cluster_t *self, uint32_t id)
     return NULL;
 }
 
-int
-lc_cluster_hosts (const char *path, FILE *out)
+void
+lc_cluster_print (const lc_cluster_t *self, FILE *out)
 {
-    lc_cluster_t *cluster = lc_cluster_load (path, "lclock");
+    assert (self);
+    assert (out);
+    fprintf (out, "run %.17g %.17g\n", self->duration, self->speed);
+    for (size_t i = 0; i < self->member_count; i++)
+        fprintf (out, "machine %" PRIu32 " %s\n", self->members [i].id,
+                 self->members [i].host);
+}
+
+int
+lc_cluster_main (int argc, char *argv [])
+{
+    if (argc == 2 && (streq (argv [1], "--help") || streq (argv [1], "-h"))) {
+        printf ("usage: lclock cluster FILE\n\n"
+                "Checks a cluster file as 'lclock machine --cluster' does and prints\n"
+                "'run DURATION SPEED', then 'machine ID HOST' per machine, ascending\n"
+                "by id (launch/runlan.sh reads it). Exit status 0, or 2 after a\n"
+                "one-line error naming the file and the key.\n");
+        return LC_EXIT_OK;
+    }
+    if (argc != 2 || argv [1][0] == '-') {
+        fprintf (stderr, "lclock cluster: expected FILE (try 'lclock cluster --help')\n");
+        return LC_EXIT_USAGE;
+    }
+    lc_cluster_t *cluster = lc_cluster_load (argv [1], "lclock cluster");
     if (!cluster)
-        return -1;
-    for (size_t i = 0; i < cluster->member_count; i++)
-        fprintf (out, "%" PRIu32 " %s\n", cluster->members [i].id,
-                 cluster->members [i].host);
+        return LC_EXIT_USAGE;
+    lc_cluster_print (cluster, stdout);
     lc_cluster_destroy (&cluster);
-    return 0;
+    return LC_EXIT_OK;
 }
 
 

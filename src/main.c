@@ -3,6 +3,7 @@
 #include "lclock.h"
 #include "lc_machine.h"
 #include "lc_analyze.h"
+#include "lc_config.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,7 @@ static const s_command_t s_commands [] = {
     { "machine", lc_machine_main, "run one model machine" },
     { "analyze", lc_analyze_main, "check a run's logs and report on it" },
     { "keygen",  lc_keygen_main,  "write a CURVE certificate pair" },
+    { "cluster", lc_cluster_main, "check a cluster file, list its machines' hosts" },
 };
 
 static void

@@ -44,8 +44,26 @@ s_capture_stop (int fd, int saved, int file, char *buffer)
     close (file);
 }
 
+//  Runs lc_config_parse (config, ...), or lc_cluster_main without a config;
+//  stdout goes to s_out and stderr to s_err.
+static int
+s_captured (lc_config_t *config, int argc, char *argv [])
+{
+    fflush (stdout);
+    fflush (stderr);
+    int out_file, err_file;
+    int saved_out = s_capture_start (STDOUT_FILENO, &out_file);
+    int saved_err = s_capture_start (STDERR_FILENO, &err_file);
+    int rc = config? lc_config_parse (config, argc, argv): lc_cluster_main (argc, argv);
+    fflush (stdout);
+    fflush (stderr);
+    s_capture_stop (STDERR_FILENO, saved_err, err_file, s_err);
+    s_capture_stop (STDOUT_FILENO, saved_out, out_file, s_out);
+    return rc;
+}
+
 //  Runs lc_config_parse on "machine" and the NULL-terminated arguments
-//  of args; stdout goes to s_out and stderr to s_err.
+//  of args
 static int
 s_run_argv (lc_config_t *config, const char **args)
 {
@@ -57,18 +75,15 @@ s_run_argv (lc_config_t *config, const char **args)
         argv [argc++] = (char *) *args;
     }
     argv [argc] = NULL;
+    return s_captured (config, argc, argv);
+}
 
-    fflush (stdout);
-    fflush (stderr);
-    int out_file, err_file;
-    int saved_out = s_capture_start (STDOUT_FILENO, &out_file);
-    int saved_err = s_capture_start (STDERR_FILENO, &err_file);
-    int rc = lc_config_parse (config, argc, argv);
-    fflush (stdout);
-    fflush (stderr);
-    s_capture_stop (STDERR_FILENO, saved_err, err_file, s_err);
-    s_capture_stop (STDOUT_FILENO, saved_out, out_file, s_out);
-    return rc;
+//  Runs `lclock cluster ARG`
+static int
+s_cluster_main (const char *arg)
+{
+    char *argv [] = { "cluster", (char *) arg, NULL };
+    return s_captured (NULL, 2, argv);
 }
 
 #define s_run(config, ...) s_run_argv ((config), (const char *[]) { __VA_ARGS__, NULL })
@@ -445,6 +460,12 @@ test_cluster_spec_example (void **state)
     snprintf (expected, sizeof expected, "lclock machine: %s: no machine 4 (--id 4); "
               "add a 'machine = 4' section or fix --id\n", path);
     assert_string_equal (s_err, expected);
+
+    //  `lclock cluster`: a host, else the endpoint's
+    assert_int_equal (s_cluster_main (path), LC_EXIT_OK);
+    assert_string_equal (s_err, "");
+    assert_string_equal (s_out, "run 60 1\nmachine 1 lab1\nmachine 2 192.168.1.11\n"
+                                "machine 3 lab3.local\n");
     unlink (path);
 }
 
@@ -494,15 +515,11 @@ test_cluster_precedence (void **state)
                     "from the cluster file only; drop --roll or --cluster",
                     "--id", "7", "--cluster", path, "--roll", "5");
 
-    //  The launcher's view
-    fflush (stdout);
-    int out_file;
-    int saved = s_capture_start (STDOUT_FILENO, &out_file);
-    int rc = lc_cluster_hosts (path, stdout);
-    fflush (stdout);
-    s_capture_stop (STDOUT_FILENO, saved, out_file, s_out);
-    assert_int_equal (rc, 0);
-    assert_string_equal (s_out, "7 lab7\n8 ::1\n9 box9\n");
+    //  The launcher's view: defaults, and the host from the endpoint
+    assert_int_equal (s_cluster_main (path), LC_EXIT_OK);
+    assert_string_equal (s_err, "");
+    assert_string_equal (s_out, "run 60 1\nmachine 7 lab7\nmachine 8 ::1\n"
+                                "machine 9 box9\n");
     unlink (path);
 }
 
@@ -552,6 +569,8 @@ test_cluster_layers (void **state)
     assert_string_equal (config.bind, "tcp://*:7002");
     assert_string_equal (config.endpoint, "tcp://10.0.0.2:5002");
     assert_true (config.duration == 2.5);
+    assert_int_equal (s_cluster_main (path), LC_EXIT_OK);
+    assert_string_equal (s_out, "run 2.5 4\nmachine 1 10.0.0.1\nmachine 2 10.0.0.2\n");
     unlink (path);
 }
 
@@ -694,16 +713,14 @@ test_bad_cluster_files (void **state)
     assert_string_equal (s_err, expected);
     unlink (path);
 
-    //  lc_cluster_hosts reports under its own name
-    fflush (stderr);
-    int err_file;
-    int saved = s_capture_start (STDERR_FILENO, &err_file);
-    int rc = lc_cluster_hosts ("/nonexistent/c.zpl", stdout);
-    fflush (stderr);
-    s_capture_stop (STDERR_FILENO, saved, err_file, s_err);
-    assert_int_equal (rc, -1);
-    assert_string_equal (s_err, "lclock: /nonexistent/c.zpl: cannot open it: "
+    //  `lclock cluster` reports under its own name, exit 2, nothing on stdout
+    assert_int_equal (s_cluster_main ("/nonexistent/c.zpl"), LC_EXIT_USAGE);
+    assert_string_equal (s_err, "lclock cluster: /nonexistent/c.zpl: cannot open it: "
                                 "No such file or directory\n");
+    assert_string_equal (s_out, "");
+    assert_int_equal (s_cluster_main ("-x"), LC_EXIT_USAGE);
+    assert_string_equal (s_err, "lclock cluster: expected FILE (try 'lclock "
+                                "cluster --help')\n");
 }
 
 static void
