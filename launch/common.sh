@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2154  # me, top, running, interrupts, STOP_TIMEOUT: the caller's
+# shellcheck shell=bash disable=SC2154  # me, top, run, lclock, pids, status, running, interrupts, STOP_TIMEOUT: the caller's
 # launch/common.sh - what launch/run3.sh and launch/runlan.sh share.
 # Sourced after the caller sets `me` (its name) and `top` (the checkout).
 
@@ -43,6 +43,40 @@ lc_new_run_dir () {
     done
     mkdir "$dir/launch"
     echo "$dir"
+}
+
+#  lc_ended I: true once machine I (its launcher process pids[I]) has
+#  ended, with its exit status in status[I]; false while it runs. Not in a
+#  subshell: only this shell can wait for its children.
+# shellcheck disable=SC2034  # status is the caller's
+lc_ended () {
+    local rc=0
+    kill -0 "${pids[$1]}" 2>/dev/null && return 1
+    wait "${pids[$1]}" || rc=$?
+    status[$1]=$rc
+}
+
+#  lc_kill I: SIGKILL to machine I's process group (timeout(1) makes one
+#  of its own: the wrapper and what runs under it), else to the wrapper.
+lc_kill () {
+    kill -KILL -- "-${pids[$1]}" 2>/dev/null || kill -KILL "${pids[$1]}" 2>/dev/null || true
+}
+
+#  lc_analyze: lclock analyze on the run directory, then where the run
+#  directory and its report are; false if the analysis failed.
+lc_analyze () {
+    local rc=0
+    echo
+    "$lclock" analyze "$run" || rc=$?
+    echo
+    if [ "$rc" -eq 0 ]; then
+        say "analysis: every check holds"
+    else
+        say "analysis: lclock analyze exited $rc (see above)"
+    fi
+    say "run directory: $run"
+    [ ! -f "$run/report.md" ] || say "report: $run/report.md"
+    [ "$rc" -eq 0 ]
 }
 
 #  lc_stop_all: SIGTERM to every machine, then up to STOP_TIMEOUT seconds

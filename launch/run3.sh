@@ -127,11 +127,7 @@ parse_options () {
 }
 
 # ---------------------------------------------------------------------------
-#  Build
-
-
-# ---------------------------------------------------------------------------
-#  Ports and the run directory
+#  Ports
 
 #  free_ports N: N distinct TCP ports that nothing on this host uses now
 #  (listening or connected), one per line.
@@ -187,17 +183,10 @@ start_machines () {
 #  how many are still running. (Not in a subshell: wait needs our children.)
 running=0
 reap () {
-    local i rc
+    local i
     running=0
     for ((i = 0; i < machines; i++)); do
-        [ -z "${status[i]}" ] || continue
-        if kill -0 "${pids[i]}" 2>/dev/null; then
-            running=$((running + 1))
-        else
-            rc=0
-            wait "${pids[i]}" || rc=$?
-            status[i]=$rc
-        fi
+        [ -n "${status[i]}" ] || lc_ended "$i" || running=$((running + 1))
     done
 }
 
@@ -206,8 +195,7 @@ signal_all () {   # signal_all SIG: to every machine still running
     for ((i = 0; i < machines; i++)); do
         [ -n "${status[i]}" ] && continue
         if [ "$1" = KILL ]; then
-            #  the whole group: the timeout wrapper and the machine under it
-            kill -KILL -- "-${pids[i]}" 2>/dev/null || kill -KILL "${pids[i]}" 2>/dev/null || true
+            lc_kill "$i"
         else
             kill "-$1" "${pids[i]}" 2>/dev/null || true
         fi
@@ -401,17 +389,5 @@ if ! all_started; then
     exit 1
 fi
 
-echo
-arc=0
-"$lclock" analyze "$run" || arc=$?
-echo
-if [ "$arc" -eq 0 ]; then
-    say "analysis: every check holds"
-else
-    say "analysis: lclock analyze exited $arc (see above)"
-    failed=1
-fi
-say "run directory: $run"
-[ -f "$run/report.md" ] && say "report: $run/report.md"
-[ "$failed" -eq 0 ] || exit 1
-exit 0
+lc_analyze || failed=1
+exit "$failed"

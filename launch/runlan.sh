@@ -145,7 +145,7 @@ start_machine () {
 #  reap: records the status of machines that have ended, learns the host
 #  pids of new ones, sets running.
 reap () {
-    local i rc line
+    local i line
     running=0
     for ((i = 0; i < count; i++)); do
         [ -z "${status[i]}" ] || continue
@@ -154,14 +154,11 @@ reap () {
                 && [[ $line =~ ^[0-9]+$ ]]; then
             rpids[i]=$line
         fi
-        if kill -0 "${pids[i]}" 2>/dev/null; then
-            running=$((running + 1))
-        else
-            rc=0
-            wait "${pids[i]}" || rc=$?
-            status[i]=$rc
+        if lc_ended "$i"; then
             [ "$tty" = 1 ] && printf '\r\033[K'
-            say "machine ${ids[i]} on ${hosts[i]} ended with status $rc"
+            say "machine ${ids[i]} on ${hosts[i]} ended with status ${status[i]}"
+        else
+            running=$((running + 1))
         fi
     done
 }
@@ -179,7 +176,7 @@ signal_all () {
             helpers+=($!)
         fi
         if [ "$sig" = KILL ]; then
-            kill -KILL -- "-${pids[i]}" 2>/dev/null || kill -KILL "${pids[i]}" 2>/dev/null || true
+            lc_kill "$i"
         elif [ -z "${rpids[i]}" ]; then
             kill -TERM "${pids[i]}" 2>/dev/null || true
         fi
@@ -341,12 +338,5 @@ else
     echo "$me: logs left on the hosts in $remote_dir/HOST" >&2
 fi
 
-arc=0
-"$lclock" analyze "$run" || arc=$?
-if [ "$arc" -ne 0 ]; then
-    failed=1
-    say "analysis: lclock analyze exited $arc"
-fi
-say "run directory: $run"
-[ -f "$run/report.md" ] && say "report: $run/report.md"
+lc_analyze || failed=1
 exit "$failed"
