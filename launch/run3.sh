@@ -17,6 +17,9 @@ PORT_HIGH=32768         #  ephemeral range, so no outgoing connection takes one
 MACHINES_MAX=1024       #  LC_PEERS_MAX + 1 (include/lclock.h)
 RATE_MAX=1000000        #  LC_RATE_MAX
 ROLL_MAX=1000000        #  LC_ROLL_MAX
+DURATION_MAX=1e9        #  LC_DURATION_MAX, model seconds
+SPEED_MIN=1e-6          #  LC_SPEED_MIN
+SPEED_MAX=1e6           #  LC_SPEED_MAX
 
 usage () {
     cat <<EOF
@@ -27,8 +30,8 @@ Builds lclock if needed (build/release), starts N machines on loopback on
 free ports, shows a status line every second, stops them (Ctrl-C stops them
 early, cleanly), and runs 'lclock analyze' on the run directory.
 
-  --duration SEC   model seconds to run (default 60)
-  --speed S        model seconds per wall second (default 1)
+  --duration SEC   model seconds to run, > 0 and <= 1e9 (default 60)
+  --speed S        model seconds per wall second, 1e-6..1e6 (default 1)
   --rate R|MIN-MAX tick rate of every machine, or the range each machine
                    draws its own from (default: each draws from 1-6)
   --roll K         roll 1..K on an empty tick (default 10)
@@ -57,7 +60,12 @@ duration=60 speed=1 rate="" roll="" seed="" machines=3
 
 is_uint () { [[ $1 =~ ^[0-9]+$ ]]; }
 is_number () { [[ $1 =~ ^[0-9]+(\.[0-9]+)?$|^\.[0-9]+$ ]]; }
-is_positive () { is_number "$1" && awk -v x="$1" 'BEGIN { exit !(x > 0) }'; }
+#  between X LOW HIGH: LOW < X <= HIGH, or LOW <= X <= HIGH with a 4th
+#  argument "closed"
+between () {
+    is_number "$1" && awk -v x="$1" -v lo="$2" -v hi="$3" -v c="${4:-}" \
+        'BEGIN { exit !((c == "closed" ? x >= lo + 0 : x > lo + 0) && x <= hi + 0) }'
+}
 
 #  A decimal fits in 64 bits unsigned: at most 20 digits, and not above
 #  18446744073709551615 (compared as strings of equal length).
@@ -101,12 +109,12 @@ parse_options () {
         esac
         case "$opt" in
             --duration)
-                is_positive "$value" \
-                    || usage_error "--duration '$value': want a number of model seconds above 0"
+                between "$value" 0 "$DURATION_MAX" \
+                    || usage_error "--duration '$value': want a number of model seconds above 0, at most $DURATION_MAX"
                 duration=$value ;;
             --speed)
-                is_positive "$value" \
-                    || usage_error "--speed '$value': want a number above 0"
+                between "$value" "$SPEED_MIN" "$SPEED_MAX" closed \
+                    || usage_error "--speed '$value': want a number from $SPEED_MIN to $SPEED_MAX"
                 speed=$value ;;
             --rate) check_rate "$value"; rate=$value ;;
             --roll)
