@@ -47,10 +47,16 @@ for i in 1 2 3; do
 done
 pgrep -f "lclock machine.*$run" >/dev/null && fail "a machine is still running after Ctrl-C"
 
-rc=0
-"$run3" --machines 1 >"$LC_WORK/bad.out" 2>&1 || rc=$?
-if [ "$rc" != 2 ] || [ "$(wc -l <"$LC_WORK/bad.out")" != 1 ]; then
-    cat "$LC_WORK/bad.out" >&2
-    fail "bad option: exit $rc"
-fi
+#  Bad options, lclock's ranges included, are refused before anything starts
+for bad in "--machines 1" "--speed 2000000" "--duration 0"; do
+    rc=0
+    # shellcheck disable=SC2086  # an option and its value
+    "$run3" $bad >"$LC_WORK/bad.out" 2>&1 || rc=$?
+    if [ "$rc" != 2 ] || [ "$(wc -l <"$LC_WORK/bad.out")" != 1 ]; then
+        cat "$LC_WORK/bad.out" >&2
+        fail "bad option $bad: exit $rc"
+    fi
+done
+[ "$(find "$LCLOCK_RUNS" -mindepth 1 -maxdepth 1 | wc -l)" = 2 ] \
+    || fail "a bad option made a run directory"
 echo "run3.sh: clean run, Ctrl-C and bad option as documented"
