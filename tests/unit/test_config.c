@@ -132,6 +132,18 @@ static const char *s_spec_cluster =
     "        bind = tcp://*:5551\n";
 
 
+//  The model's settings are all their defaults: rate, roll, duration, speed
+static void
+s_assert_model_defaults (const lc_config_t *config)
+{
+    assert_int_equal (config->rate_min, LC_DEFAULT_RATE_MIN);
+    assert_int_equal (config->rate_max, LC_DEFAULT_RATE_MAX);
+    assert_int_equal (config->roll, LC_DEFAULT_ROLL);
+    assert_true (config->duration == LC_DEFAULT_DURATION);
+    assert_true (config->speed == LC_DEFAULT_SPEED);
+}
+
+
 //  --------------------------------------------------------------------------
 //  Good command lines
 
@@ -146,11 +158,7 @@ test_defaults (void **state)
     assert_string_equal (config.bind, "tcp://*:5551");
     assert_string_equal (config.endpoint, "");
     assert_int_equal (config.peer_count, 0);
-    assert_int_equal (config.rate_min, LC_DEFAULT_RATE_MIN);
-    assert_int_equal (config.rate_max, LC_DEFAULT_RATE_MAX);
-    assert_int_equal (config.roll, LC_DEFAULT_ROLL);
-    assert_true (config.duration == LC_DEFAULT_DURATION);
-    assert_true (config.speed == LC_DEFAULT_SPEED);
+    s_assert_model_defaults (&config);
     assert_false (config.has_seed);
     assert_string_equal (config.log_dir, LC_DEFAULT_LOG_DIR);
     assert_true (config.start_timeout == LC_DEFAULT_START_TIMEOUT);
@@ -487,11 +495,7 @@ test_cluster_precedence (void **state)
         "        host = box9\n");
     static lc_config_t config;
     assert_int_equal (s_run (&config, "--id", "7", "--cluster", path), 0);
-    assert_int_equal (config.rate_min, LC_DEFAULT_RATE_MIN);
-    assert_int_equal (config.rate_max, LC_DEFAULT_RATE_MAX);
-    assert_int_equal (config.roll, LC_DEFAULT_ROLL);
-    assert_true (config.duration == LC_DEFAULT_DURATION);
-    assert_true (config.speed == LC_DEFAULT_SPEED);
+    s_assert_model_defaults (&config);
     assert_true (config.has_seed);
     assert_true (config.seed == 5);
     assert_string_equal (config.bind, "tcp://*:7000");
