@@ -44,8 +44,8 @@
 #define LC_MACHINES_MAX         (LC_PEERS_MAX + 1)  //  machines in a cluster file
 #define LC_HOST_MAX             256     //  bytes of a cluster file `host`
 #define LC_CLUSTER_FILE_MAX     (1024 * 1024)   //  bytes of a cluster file
-#define LC_ZPL_LINE_MAX         1024    //  bytes of a ZPL line; zconfig
-                                        //  silently cuts longer ones
+#define LC_ZPL_LINE_MAX         1024    //  bytes of a cluster file line: no
+                                        //  key's value needs a longer one
 #define LC_ERROR_VALUE_MAX      64      //  bytes of a bad value quoted in an
                                         //  error message
 

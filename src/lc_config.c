@@ -28,11 +28,14 @@
                 endpoint = tcp://lab3.local:5551
                 bind = tcp://0.0.0.0:5551
 
-    zconfig reports its syntax errors with zclock_log on stdout and says
-    nothing about where, so the text is checked here first, line by line,
-    against zconfig's own grammar (4-space indents, name characters,
-    `name = value`, quotes), and only then given to zconfig. A line longer
-    than LC_ZPL_LINE_MAX, which zconfig would silently cut, is refused.
+    zconfig reports its syntax errors with zclock_log on stdout, in its own
+    words, with a timestamp and without the file name, so the text is
+    checked here first, line by line, against zconfig's own grammar (4-space
+    indents, name characters, `name = value`, quotes; each check is one
+    zconfig refuses), and only then given to zconfig, which then never
+    fails on it. A NUL byte, which would end zconfig's reading of its line,
+    and a line longer than LC_ZPL_LINE_MAX (no value needs one; it bounds
+    the line buffer here) are refused.
 
     Precedence: command line, then the machine's section, then the cluster
     section, then the defaults. With --cluster the run-wide settings

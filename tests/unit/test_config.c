@@ -688,7 +688,7 @@ test_bad_cluster_files (void **state)
     assert_int_equal (s_run (&config, "--id", "1", "--cluster", "/tmp"), -1);
     assert_string_equal (s_err, "lclock machine: /tmp: is a folder; expected a cluster file\n");
 
-    //  A line zconfig would silently cut
+    //  A line longer than LC_ZPL_LINE_MAX
     char path [PATH_SIZE];
     char *text = malloc (LC_ZPL_LINE_MAX + 64);
     assert_non_null (text);
