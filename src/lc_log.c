@@ -38,8 +38,14 @@
                                     //  far smaller, and the analyzer keeps
                                     //  one reader per machine open
 
-static const char *s_event_names [LC_EV_COUNT] = {
-    "start", "send", "recv", "internal", "unread", "stop"
+//  Names with their lengths: the reader matches one against every row
+#define S_EVENT(name)   { name, sizeof name - 1 }
+static const struct {
+    const char *name;           //  as written in the event column
+    size_t length;              //  strlen (name)
+} s_events [LC_EV_COUNT] = {
+    S_EVENT ("start"), S_EVENT ("send"), S_EVENT ("recv"),
+    S_EVENT ("internal"), S_EVENT ("unread"), S_EVENT ("stop")
 };
 
 const char *
@@ -47,7 +53,7 @@ lc_event_name (lc_event_t event)
 {
     if ((int) event < 0 || event >= LC_EV_COUNT)
         return NULL;
-    return s_event_names [event];
+    return s_events [event].name;
 }
 
 //  --------------------------------------------------------------------------
@@ -184,8 +190,8 @@ s_get_event (s_cursor_t *cur, lc_event_t *event)
         return -1;
     size_t len = (size_t) (comma - cur->pos);
     for (int i = 0; i < LC_EV_COUNT; i++)
-        if (strlen (s_event_names [i]) == len
-        &&  memcmp (s_event_names [i], cur->pos, len) == 0) {
+        if (s_events [i].length == len
+        &&  memcmp (s_events [i].name, cur->pos, len) == 0) {
             *event = (lc_event_t) i;
             cur->pos = comma + 1;
             return 0;
