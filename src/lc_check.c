@@ -462,6 +462,12 @@ s_check_shape (lc_check_t *self, s_machine_t *m, size_t line, const lc_row_t *ro
                         "come right before it",
                         (unsigned long long) row->queue,
                         (unsigned long long) m->unread_run);
+            else
+            if (m->unread_run && m->unread_queue != row->queue)
+                s_fail (self, 1, id, line,
+                        "stop says %llu messages were left, its unread rows say %llu",
+                        (unsigned long long) row->queue,
+                        (unsigned long long) m->unread_queue);
         }
         else
         if (m->unread_run && row->event != LC_EV_START)

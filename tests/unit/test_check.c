@@ -167,6 +167,22 @@ test_rule1_unread (void **state)
     static const size_t expected [LC_RULES + 1] = { 0, 3, 0, 0, 0, 0, 0 };
     s_expect (check, expected);
     lc_check_destroy (&check);
+
+    //  As many unread rows as stop says, but they claim another queue
+    const char *queues [] = {
+        "0|1.000000,1,start,0,0,0,2,,",
+        "1|1.000000,2,start,0,0,0,1,,",
+        "0|1.100000,1,send,1,1,0,2,1:1,1",
+        "1|1.400000,2,unread,0,0,5,1,1:1,1",    //  5 left, says the row
+        "1|1.700000,2,stop,0,0,1,,,",           //  1 left, says stop
+        "0|2.000000,1,stop,1,1,0,,,",
+        NULL
+    };
+    check = s_feed (metas, 2, queues);
+    static const size_t one [LC_RULES + 1] = { 0, 1, 0, 0, 0, 0, 0 };
+    s_expect (check, one);
+    assert_non_null (strstr (lc_check_failure (check, 0)->text, "unread rows say 5"));
+    lc_check_destroy (&check);
 }
 
 //  A crash while unread rows were written, then --resume: not a failure
