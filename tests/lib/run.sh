@@ -10,11 +10,28 @@ LC_WORK=$(mktemp -d "/tmp/lc_${LC_TEST_NAME}_XXXXXX")
 LC_PIDS=()
 LC_CLEANUPS=()
 
-lc_cleanup () {
-    local pid c
+#  lc_signal SIG: SIG to every process of LC_PIDS still running; false if
+#  none is.
+lc_signal () {
+    local pid alive=1
     for pid in "${LC_PIDS[@]:-}"; do
-        [ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null || true
+        [ -n "$pid" ] && kill "-$1" "$pid" 2>/dev/null && alive=0
     done
+    return "$alive"
+}
+
+#  SIGTERM first, as a user would stop them: a launcher (run3.sh, runlan.sh)
+#  then stops the machines it started in process groups of their own, which
+#  a SIGKILL to the launcher would leave running. SIGKILL after 5 s.
+lc_cleanup () {
+    local c i
+    if lc_signal TERM; then
+        for ((i = 0; i < 50; i++)); do
+            lc_signal 0 || break
+            sleep 0.1
+        done
+        lc_signal KILL || true
+    fi
     for c in "${LC_CLEANUPS[@]:-}"; do
         [ -z "$c" ] || eval "$c" >/dev/null 2>&1 || true
     done
@@ -48,12 +65,13 @@ lc_ports () {
 # lc_start NAME CMD...: starts CMD in the background with a hard time bound
 # (LC_BOUND seconds, default 120), output to $LC_WORK/NAME.out/.err. Its
 # pid (the command's own, so that signals reach it) goes into LC_PIDS and
-# the variable pid_NAME; a watchdog kills it at the bound.
+# the variable pid_NAME; a watchdog stops it at the bound (SIGTERM, as
+# lc_cleanup does, then SIGKILL 5 s later).
 lc_start () {
     local name=$1; shift
     "$@" >"$LC_WORK/$name.out" 2>"$LC_WORK/$name.err" &
     local pid=$!
-    { sleep "${LC_BOUND:-120}" && kill -KILL "$pid"; } >/dev/null 2>&1 &
+    { sleep "${LC_BOUND:-120}" && kill -TERM "$pid" && sleep 5 && kill -KILL "$pid"; } >/dev/null 2>&1 &
     LC_PIDS+=("$pid" "$!")
     printf -v "pid_$name" '%s' "$pid"
 }
