@@ -71,8 +71,10 @@ s_json_uint (json_t *object, const char *key)
     json_t *value = json_object_get (object, key);
     if (json_is_integer (value) && json_integer_value (value) >= 0)
         return (uint64_t) json_integer_value (value);
-    if (json_is_real (value) && json_real_value (value) >= 0)
-        return (uint64_t) json_real_value (value);
+    //  A real: how the machine writes a seed above INT64_MAX
+    double real = json_real_value (value);
+    if (json_is_real (value) && real >= 0)
+        return real < 0x1p64 ? (uint64_t) real : UINT64_MAX;
     return 0;
 }
 

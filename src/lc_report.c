@@ -148,10 +148,13 @@ s_real (double value)
     return json_real (round (value * 1e6) / 1e6);
 }
 
+//  JSON integers are signed 64-bit in jansson; above that (a seed may be)
+//  a real, as the machine writes it, rather than a negative number
 static json_t *
 s_uint (uint64_t value)
 {
-    return json_integer ((json_int_t) value);
+    return value <= INT64_MAX ? json_integer ((json_int_t) value)
+                              : json_real ((double) value);
 }
 
 static json_t *
