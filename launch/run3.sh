@@ -46,7 +46,8 @@ Environment: LCLOCK=PATH uses that lclock binary instead of building one;
 LCLOCK_RUNS=DIR makes the run directory in DIR instead of runs/.
 
 Exit status: 0 all machines ran and stopped cleanly and the analysis found
-no failed check; 1 a machine failed or the analysis failed; 2 bad option.
+no failed check; 1 a machine failed or the analysis failed; 2 bad option;
+130 interrupted before every machine had started (nothing to analyze).
 EOF
 }
 
