@@ -465,17 +465,22 @@ lc_analyze_main (int argc, char *argv [])
                  options.shiviz, strerror (errno));
         return LC_EXIT_USAGE;
     }
+    //  A half-written export is removed, but only a plain file: never
+    //  --shiviz /dev/null or a pipe
+    struct stat info;
+    bool removable = shiviz && fstat (fileno (shiviz), &info) == 0
+                  && S_ISREG (info.st_mode);
     lc_run_t run;
     rc = lc_analyze_run (options.run_dir, options.window_from, options.window_to,
                          shiviz, &run);
     if (shiviz && fclose (shiviz) && rc == 0) {
         fprintf (stderr, "lclock analyze: cannot write --shiviz %s\n", options.shiviz);
         lc_analyze_free (&run);
-        return LC_EXIT_USAGE;
+        rc = LC_EXIT_USAGE;
     }
     if (rc) {
-        if (options.shiviz)
-            unlink (options.shiviz);    //  no half-written export
+        if (removable)
+            unlink (options.shiviz);
         return rc;
     }
     run.shiviz = options.shiviz;

@@ -69,6 +69,12 @@ rc=0; "$LCLOCK" analyze "$LC_WORK/no-such-dir" --no-plots --shiviz "$LC_WORK/non
 [ "$rc" = 2 ] || fail "missing dir: exit $rc, expected 2"
 [ ! -e "$LC_WORK/none.shiviz" ] || fail "missing dir: a ShiViz file was left behind"
 grep -q "no-such-dir" "$LC_WORK/e1" || fail "missing dir: message does not name it"
+# ... but a --shiviz that is not a plain file is never removed
+mkfifo "$LC_WORK/fifo"
+rc=0; "$LCLOCK" analyze "$LC_WORK/no-such-dir" --no-plots --shiviz "$LC_WORK/fifo" \
+    2>/dev/null >/dev/null <>"$LC_WORK/fifo" || rc=$?
+[ "$rc" = 2 ] || fail "missing dir, --shiviz FIFO: exit $rc, expected 2"
+[ -p "$LC_WORK/fifo" ] || fail "missing dir: the --shiviz FIFO was removed"
 mkdir -p "$LC_WORK/empty"
 rc=0; "$LCLOCK" analyze "$LC_WORK/empty" --no-plots 2>"$LC_WORK/e2" >/dev/null || rc=$?
 [ "$rc" = 2 ] || fail "no logs: exit $rc, expected 2"
