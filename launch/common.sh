@@ -31,17 +31,20 @@ lc_release_build () {
 #  lc_new_run_dir [PREFIX]: creates and prints LCLOCK_RUNS (default runs/)
 #  /PREFIXYYYYmmdd-HHMMSS[-N] with a launch/ folder inside. mkdir without
 #  -p is the claim, so two launchers started in the same second never share
-#  a run directory.
+#  a run directory. False, after a line on stderr, if it cannot be made
+#  (the caller runs it in $(...), where set -e does not stop it).
 lc_new_run_dir () {
     local runs=${LCLOCK_RUNS:-$top/runs} base n=1 dir
-    mkdir -p "$runs"
+    mkdir -p "$runs" || return 1
     base="$runs/${1:-}$(date +%Y%m%d-%H%M%S)"
     dir=$base
     until mkdir "$dir" 2>/dev/null; do
+        #  taken by another run: the next name; else mkdir cannot here
+        [ -e "$dir" ] || { echo "$me: cannot make a run directory in $runs" >&2; return 1; }
         n=$((n + 1))
         dir="$base-$n"
     done
-    mkdir "$dir/launch"
+    mkdir "$dir/launch" || return 1
     echo "$dir"
 }
 

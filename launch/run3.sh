@@ -328,7 +328,7 @@ attempt=1
 early=()
 while :; do
     # shellcheck disable=SC2119  # no prefix: runs/YYYYmmdd-HHMMSS
-    run=$(lc_new_run_dir)
+    run=$(lc_new_run_dir) || exit 1
     start_machines
     t0=0
     #  Start phase: every machine has a log, or one ended before that

@@ -278,7 +278,7 @@ else
     copy="cp SRC DEST"
 fi
 
-run=$(lc_new_run_dir lan-)
+run=$(lc_new_run_dir lan-) || exit 1
 remote_dir=${LCLOCK_REMOTE_DIR:-/tmp/lclock-$(basename "$run")-$$}
 cp "$cluster" "$run/launch/cluster.zpl"
 wall=$(awk -v d="$duration" -v s="$speed" 'BEGIN { printf "%g", d / s }')
