@@ -371,6 +371,7 @@ struct _lc_reader_t {
     size_t start;               //  first unparsed byte in buf
     size_t fill;                //  bytes in buf
     bool eof;                   //  read(2) returned 0
+    bool skipping;              //  dropping the rest of an overlong line
     size_t line;                //  line number of the last line returned
     const char *error;          //  why the last call returned -1
 };
@@ -396,7 +397,8 @@ lc_reader_open (const char *path)
 }
 
 //  Returns the next line (without newline) and its length, or NULL at end
-//  of file. A last line without newline is returned as it is.
+//  of file. A last line without newline is returned as it is; a line that
+//  fills the buffer is returned cut, as one line, and the rest dropped.
 static const char *
 s_next_line (lc_reader_t *self, size_t *length)
 {
@@ -404,6 +406,14 @@ s_next_line (lc_reader_t *self, size_t *length)
         char *base = self->buf + self->start;
         size_t avail = self->fill - self->start;
         char *nl = memchr (base, '\n', avail);
+        if (self->skipping) {
+            self->start = nl ? self->start + (size_t) (nl - base) + 1 : self->fill;
+            self->skipping = !nl;
+            if (nl)
+                continue;
+            base = self->buf + self->start;
+            avail = 0;
+        }
         if (nl) {
             *length = (size_t) (nl - base);
             self->start += *length + 1;
@@ -420,6 +430,7 @@ s_next_line (lc_reader_t *self, size_t *length)
             //  A line as long as the buffer is never a row
             *length = avail;
             self->start = self->fill;
+            self->skipping = true;
             return base;
         }
         memmove (self->buf, base, avail);

@@ -149,6 +149,37 @@ test_bad_header (void **state)
     unlink (path);
 }
 
+//  A line far longer than the read buffer is one bad line: the lines
+//  after it keep their numbers
+static void
+test_long_line (void **state)
+{
+    (void) state;
+    char path [] = "/tmp/lc_test_log_XXXXXX";
+    int fd = mkstemp (path);
+    assert_true (fd >= 0);
+    FILE *file = fdopen (fd, "w");
+    assert_non_null (file);
+    fprintf (file, "%s\n1.000000,2,start,0,0,0,,,\n", LC_LOG_HEADER);
+    for (int i = 0; i < 200000; i++)
+        fputc ('9', file);
+    fprintf (file, "\n2.000000,2,stop,0,0,0,,,\n");
+    fclose (file);
+    lc_reader_t *reader = lc_reader_open (path);
+    assert_non_null (reader);
+    lc_row_t row;
+    assert_int_equal (lc_reader_next (reader, &row), 1);
+    assert_int_equal (lc_reader_line (reader), 2);
+    assert_int_equal (lc_reader_next (reader, &row), -1);
+    assert_int_equal (lc_reader_line (reader), 3);
+    assert_int_equal (lc_reader_next (reader, &row), 1);
+    assert_int_equal (lc_reader_line (reader), 4);
+    assert_int_equal (row.event, LC_EV_STOP);
+    assert_int_equal (lc_reader_next (reader, &row), 0);
+    lc_reader_destroy (&reader);
+    unlink (path);
+}
+
 int
 main (void)
 {
@@ -157,6 +188,7 @@ main (void)
         cmocka_unit_test (test_bad_rows),
         cmocka_unit_test (test_file_round_trip),
         cmocka_unit_test (test_bad_header),
+        cmocka_unit_test (test_long_line),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
