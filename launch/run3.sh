@@ -242,12 +242,14 @@ all_started () {
     done
 }
 
-#  bind_failure: true if an ended machine said it could not bind its port.
+#  bind_failure: true if an ended machine said its port was taken
+#  (EADDRINUSE); any other failure, a bind refused for another reason
+#  included, is not worth another start.
 bind_failure () {
     local i
     for ((i = 0; i < machines; i++)); do
         [ -n "${status[i]}" ] && [ "${status[i]}" != 0 ] \
-            && grep -qiE 'address already in use|in use|bind' "$run/launch/machine-$((i + 1)).err" \
+            && grep -qiE 'address already in use' "$run/launch/machine-$((i + 1)).err" \
             && return 0
     done
     return 1
