@@ -180,7 +180,7 @@ start_machines () {
         [ -z "$rate" ] || args+=(--rate "$rate")
         [ -z "$roll" ] || args+=(--roll "$roll")
         args+=(--quiet)
-        echo "$lclock ${args[*]}" >>"$run/launch/commands.txt"
+        { printf '%q ' "$lclock" "${args[@]}"; echo; } >>"$run/launch/commands.txt"
         timeout -s KILL "$bound" "$lclock" "${args[@]}" </dev/null \
             >"$run/launch/machine-$i.out" 2>"$run/launch/machine-$i.err" &
         pids+=($!)
