@@ -26,6 +26,8 @@
 #define LC_PEERS_MAX            1023    //  peers of one machine (a run of 1024)
 #define LC_RATE_MAX             1000000 //  ticks per model second
 #define LC_ROLL_MAX             1000000 //  largest roll K
+#define LC_SEED_MAX             ((uint64_t) INT64_MAX)  //  seeds are JSON
+                                    //  integers in the summary: signed 64 bit
 #define LC_CLOCK_MAX            ((uint64_t) 1 << 62)    //  clocks above are bad input
 #define LC_ENDPOINT_MAX         256     //  bytes of one endpoint string
 #define LC_QUEUE_MAX            (1u << 22)  //  receive buffer cap; the reader

@@ -68,13 +68,16 @@ between () {
         'BEGIN { exit !((c == "closed" ? x >= lo + 0 : x > lo + 0) && x <= hi + 0) }'
 }
 
-#  A decimal fits in 64 bits unsigned: at most 20 digits, and not above
-#  18446744073709551615 (compared as strings of equal length).
-fits_u64 () {
-    local n=$1 max=18446744073709551615
+#  A decimal is at most 9223372036854775807, the largest seed (lclock keeps
+#  seeds as JSON integers, signed 64 bit); compared as strings of equal
+#  length, past bash's own arithmetic.
+SEED_MAX=9223372036854775807
+fits_seed () {
+    local n=$1
     while [[ $n == 0?* ]]; do n=${n#0}; done
     #  equal lengths: the lexical order is the numeric order
-    [ ${#n} -lt 20 ] || { [ ${#n} -eq 20 ] && [ "$(printf '%s\n' "$n" "$max" | LC_ALL=C sort | tail -n 1)" = "$max" ]; }
+    [ ${#n} -lt ${#SEED_MAX} ] || { [ ${#n} -eq ${#SEED_MAX} ] \
+        && [ "$(printf '%s\n' "$n" "$SEED_MAX" | LC_ALL=C sort | tail -n 1)" = "$SEED_MAX" ]; }
 }
 
 in_range () {   # in_range VALUE MIN MAX (VALUE a string of digits)
@@ -123,8 +126,8 @@ parse_options () {
                     || usage_error "--roll '$value': want a whole number 1..$ROLL_MAX"
                 roll=$value ;;
             --seed)
-                { is_uint "$value" && fits_u64 "$value"; } \
-                    || usage_error "--seed '$value': want a whole number 0..18446744073709551615"
+                { is_uint "$value" && fits_seed "$value"; } \
+                    || usage_error "--seed '$value': want a whole number 0..$SEED_MAX"
                 seed=$value ;;
             --machines)
                 { is_uint "$value" && in_range "$value" 2 "$MACHINES_MAX"; } \

@@ -259,7 +259,7 @@ s_parse (s_kind_t kind, const char *text, s_value_t *value)
             value->whole = (uint32_t) whole;
             return 0;
         case S_KIND_SEED:
-            return s_parse_whole (text, UINT64_MAX, &value->seed);
+            return s_parse_whole (text, LC_SEED_MAX, &value->seed);
         case S_KIND_RATE:
             return s_parse_rate (text, &value->rate);
         case S_KIND_DURATION:
@@ -309,7 +309,7 @@ s_expected (s_kind_t kind, char *buffer, size_t size)
                       LC_ROLL_MIN, LC_ROLL_MAX);
             break;
         case S_KIND_SEED:
-            snprintf (buffer, size, "a whole number from 0 to %" PRIu64, UINT64_MAX);
+            snprintf (buffer, size, "a whole number from 0 to %" PRIu64, LC_SEED_MAX);
             break;
         case S_KIND_RATE:
             snprintf (buffer, size, "R or MIN-MAX with %d <= MIN <= MAX <= %d",
@@ -988,7 +988,7 @@ s_usage (FILE *out)
              LC_ROLL_MIN, LC_ROLL_MAX, LC_DEFAULT_ROLL,
              LC_DURATION_MAX, LC_DEFAULT_DURATION,
              LC_SPEED_MIN, LC_SPEED_MAX, LC_DEFAULT_SPEED,
-             UINT64_MAX,
+             LC_SEED_MAX,
              LC_DEFAULT_LOG_DIR,
              LC_START_TIMEOUT_MAX, LC_DEFAULT_START_TIMEOUT);
 }

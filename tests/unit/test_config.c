@@ -178,7 +178,7 @@ test_every_option (void **state)
                     "--peer", "3=tcp://127.0.0.1:5553", "--peer=1=ipc:///tmp/lc-1",
                     "--peer", "2=tcp://lab2.local:5552",
                     "--rate", "2-4", "--roll", "3", "--duration", "0.5",
-                    "--speed=2.5e1", "--seed", "18446744073709551615",
+                    "--speed=2.5e1", "--seed", "9223372036854775807",
                     "--log-dir", "/tmp/run", "--start-timeout", "0",
                     "--cert", "a.cert_secret", "--trust", "trusted",
                     "--resume", "--quiet");
@@ -199,7 +199,7 @@ test_every_option (void **state)
     assert_true (config.duration == 0.5);
     assert_true (config.speed == 25);
     assert_true (config.has_seed);
-    assert_true (config.seed == UINT64_MAX);
+    assert_true (config.seed == LC_SEED_MAX);
     assert_string_equal (config.log_dir, "/tmp/run");
     assert_true (config.start_timeout == 0);
     assert_string_equal (config.cert, "a.cert_secret");
@@ -296,10 +296,13 @@ test_bad_numbers (void **state)
     s_expect_error ("lclock machine: --speed: expected a number from 1e-06 to 1e+06, got '2000000'",
                     BIND, "--speed", "2000000");
     s_expect_error ("lclock machine: --seed: expected a whole number from 0 to "
-                    "18446744073709551615, got '18446744073709551616'",
+                    "9223372036854775807, got '9223372036854775808'",
+                    BIND, "--seed", "9223372036854775808");
+    s_expect_error ("lclock machine: --seed: expected a whole number from 0 to "
+                    "9223372036854775807, got '18446744073709551616'",
                     BIND, "--seed", "18446744073709551616");
     s_expect_error ("lclock machine: --seed: expected a whole number from 0 to "
-                    "18446744073709551615, got '-1'",
+                    "9223372036854775807, got '-1'",
                     BIND, "--seed", "-1");
     s_expect_error ("lclock machine: --start-timeout: expected wall seconds, a number "
                     "from 0 (wait forever) to 1000000000, got '-1'",
