@@ -243,9 +243,6 @@ s_write_summary (s_machine_t *self)
             "endpoint", self->peers [i].endpoint));
     char run_id [17];
     snprintf (run_id, sizeof run_id, "%016" PRIx64, self->settings.run_id);
-    json_t *seed = self->seed <= INT64_MAX
-                 ? json_integer ((json_int_t) self->seed)
-                 : json_real ((double) self->seed);
     json_t *root = json_pack (
         "{s:i, s:s, s:s, s:i, s:f, s:f, s:i, s:o, s:s, s:o,"
         " s:o, s:o, s:o, s:i, s:i, s:i, s:f,"
@@ -257,7 +254,7 @@ s_write_summary (s_machine_t *self)
         "speed", self->settings.speed,
         "duration", self->settings.duration,
         "roll", (json_int_t) self->settings.roll,
-        "seed", seed,
+        "seed", json_integer ((json_int_t) self->seed),
         "bind", config->bind,
         "peers", peers,
         "start_time", self->t0_wall_us ? json_real ((double) self->t0_wall_us / 1e6)
@@ -1255,15 +1252,15 @@ s_load_resume (s_machine_t *self)
     if (!summary
     ||  json_unpack_ex (summary, &error, 0, "{s:I, s:o, s:I}", "rate", &rate,
                         "seed", &seed, "restarts", &restarts) != 0
-    ||  rate < 1 || rate > LC_RATE_MAX || !json_is_number (seed)) {
+    ||  rate < 1 || rate > LC_RATE_MAX || !json_is_integer (seed)
+    ||  json_integer_value (seed) < 0) {
         s_say (self, "--resume: %s: %s", self->json_path,
                summary ? error.text : "cannot read it");
         json_decref (summary);
         return -1;
     }
     self->rate = (uint32_t) rate;
-    self->seed = json_is_integer (seed) ? (uint64_t) json_integer_value (seed)
-                                        : (uint64_t) json_number_value (seed);
+    self->seed = (uint64_t) json_integer_value (seed);
     self->restarts = (uint64_t) restarts + 1;
     json_decref (summary);
     //  A fresh stream: the restart must not replay the first one's rolls
@@ -1471,10 +1468,11 @@ lc_keygen_main (int argc, char *argv [])
         fprintf (stderr, "lclock keygen: expected ID DIR (try 'lclock keygen --help')\n");
         return LC_EXIT_USAGE;
     }
-    char *end;
-    errno = 0;
-    unsigned long id = strtoul (argv [1], &end, 10);
-    if (errno || *end || end == argv [1] || id < LC_ID_MIN || id > LC_ID_MAX) {
+    //  Digits only, as every id on the command line (no sign, no spaces)
+    size_t digits = strspn (argv [1], "0123456789");
+    unsigned long id = digits && !argv [1][digits] && digits <= 5
+                     ? strtoul (argv [1], NULL, 10) : 0;
+    if (id < LC_ID_MIN || id > LC_ID_MAX) {
         fprintf (stderr, "lclock keygen: ID: expected 1..65535, got '%s'\n", argv [1]);
         return LC_EXIT_USAGE;
     }

@@ -13,6 +13,9 @@ for i in 1 2 3 9; do
 done
 rc=0; "$LCLOCK" keygen 1 "$keys" 2>"$LC_WORK/keygen.err" || rc=$?
 [ "$rc" = 2 ] && grep -q "never overwritten" "$LC_WORK/keygen.err" || fail "keygen overwrote a certificate"
+rc=0; "$LCLOCK" keygen +5 "$keys" 2>"$LC_WORK/keygen.err" || rc=$?
+[ "$rc" = 2 ] && grep -q "ID: expected 1..65535, got '+5'" "$LC_WORK/keygen.err" \
+    || fail "keygen took the id '+5' (exit $rc)"
 cp "$keys"/machine-{1,2,3}.cert "$trust/"       # machine 9 is not trusted
 
 lc_loopback 3
