@@ -174,7 +174,7 @@ s_scan (const char *dir, lc_meta_t **machines_p, size_t *count_p)
 
 //  Moves stream idx to its next good row; bad rows go to the checker.
 //  Returns 0, or -1 on a read error (said on stderr).
-static int
+static inline int
 s_advance (s_stream_t *stream, size_t idx, const lc_run_t *run, const char *dir)
 {
     while (true) {

@@ -323,7 +323,7 @@ s_seen_before (lc_check_t *self, s_machine_t *recipient, int sender, uint64_t se
 //  A send and a recv or unread of the same message met, in either order
 //  (a recv read before its send waits in the hash for it): checks 3 and 4,
 //  and the message's age for the figures
-static void
+static inline void
 s_match (lc_check_t *self, const s_entry_t *sent, const s_entry_t *received)
 {
     unsigned long long seq = (unsigned long long) sent->seq;
