@@ -152,3 +152,20 @@ lc_expect_ticks () {
     [ "$(lc_field "$json" ticks)" = "$want" ] || fail "$json: ticks differ from $want"
     [ "$(lc_field "$json" stop_reason)" = duration ] || fail "$json: stop_reason is not duration"
 }
+
+# lc_start_machines PREFIX "IDS" ARGS...: starts machine I, for each I of
+# IDS, on loopback as PREFIXI (lc_start), with lc_machine_args I and ARGS.
+lc_start_machines () {
+    local prefix=$1 ids=$2 i; shift 2
+    for i in $ids; do
+        # shellcheck disable=SC2046
+        lc_start "$prefix$i" "$LCLOCK" machine $(lc_machine_args "$i") "$@"
+    done
+}
+
+# lc_expect_exit NAME STATUS: waits for NAME (lc_start); fails, showing its
+# stderr, unless it exited with STATUS.
+lc_expect_exit () {
+    lc_wait "$1"
+    [ "$LC_RC" = "$2" ] || { cat "$LC_WORK/$1.err" >&2; fail "$1 exited $LC_RC, not $2"; }
+}

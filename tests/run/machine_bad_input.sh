@@ -8,11 +8,7 @@ inject="$LC_TOOLS/lc_inject"
 
 lc_loopback 2
 run="$LC_WORK/run"
-for i in 1 2; do
-    # shellcheck disable=SC2046
-    lc_start "m$i" "$LCLOCK" machine $(lc_machine_args "$i") \
-        --speed 10 --duration 60 --seed 5 --log-dir "$run"
-done
+lc_start_machines m "1 2" --speed 10 --duration 60 --seed 5 --log-dir "$run"
 lc_wait_file "$run/machine-1.csv" 20
 ep="tcp://127.0.0.1:${LC_PORT[1]}"
 "$inject" garbage "$ep" 3
@@ -26,8 +22,7 @@ want_rejected=15 want_bad=8
 [ -e "$run/machine-1.json" ] && [ "$(lc_field "$run/machine-1.json" stop_reason)" = null ] \
     || fail "machine 1 stopped before the injection ended; slow host?"
 for i in 1 2; do
-    lc_wait "m$i"; rc=$LC_RC
-    [ "$rc" = 0 ] || { cat "$LC_WORK/m$i.err" >&2; fail "machine $i exited $rc"; }
+    lc_expect_exit "m$i" 0
 done
 json="$run/machine-1.json"
 echo "rejected $(lc_field "$json" rejected) bad_connections $(lc_field "$json" bad_connections)"

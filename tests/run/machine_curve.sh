@@ -39,8 +39,7 @@ sleep 0.5
 [ "$(lc_field "$run/machine-1.json" stop_reason)" = null ] \
     || fail "machine 1 stopped before the injection ended; slow host?"
 for i in 1 2 3; do
-    lc_wait "m$i"; rc=$LC_RC
-    [ "$rc" = 0 ] || { cat "$LC_WORK/m$i.err" >&2; fail "machine $i exited $rc"; }
+    lc_expect_exit "m$i" 0
     lc_expect_ticks "$run/machine-$i.json"
 done
 json="$run/machine-1.json"

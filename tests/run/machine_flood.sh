@@ -9,11 +9,7 @@ inject="$LC_TOOLS/lc_inject"
 junk=${LC_FLOOD_JUNK:-200000} garbage=200 oversize=10
 lc_loopback 2
 run="$LC_WORK/run"
-for i in 1 2; do
-    # shellcheck disable=SC2046
-    lc_start "m$i" "$LCLOCK" machine $(lc_machine_args "$i") \
-        --speed 50 --duration 240 --seed 13 --log-dir "$run" --quiet
-done
+lc_start_machines m "1 2" --speed 50 --duration 240 --seed 13 --log-dir "$run" --quiet
 lc_wait_file "$run/machine-1.csv" 20
 ep="tcp://127.0.0.1:${LC_PORT[1]}"
 start=$(date +%s.%N)
@@ -30,8 +26,7 @@ hwm2=$(awk '/VmHWM/ { print $2 }' "/proc/$pid_m2/status")
 [ "$(lc_field "$run/machine-1.json" stop_reason)" = null ] \
     || fail "machine 1 stopped before the flood ended (flood took $flood_ms ms)"
 for i in 1 2; do
-    lc_wait "m$i"; rc=$LC_RC
-    [ "$rc" = 0 ] || { cat "$LC_WORK/m$i.err" >&2; fail "machine $i exited $rc"; }
+    lc_expect_exit "m$i" 0
     lc_expect_ticks "$run/machine-$i.json"
 done
 json="$run/machine-1.json"

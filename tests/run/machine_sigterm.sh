@@ -6,11 +6,7 @@
 
 lc_loopback 3
 run="$LC_WORK/run"
-for i in 1 2 3; do
-    # shellcheck disable=SC2046
-    lc_start "m$i" "$LCLOCK" machine $(lc_machine_args "$i") \
-        --speed 10 --duration 60 --rate 5 --seed 77 --log-dir "$run" --quiet
-done
+lc_start_machines m "1 2 3" --speed 10 --duration 60 --rate 5 --seed 77 --log-dir "$run" --quiet
 lc_wait_file "$run/machine-2.csv" 20
 # Wait for 10 ticks of machine 2 (1 model s at rate 5 and speed 10 = 0.2 s)
 for ((n = 0; n < 100; n++)); do
@@ -30,8 +26,7 @@ left=$(lc_last "$run/machine-2.csv" 6)
 [ "$(lc_count "$run/machine-2.csv" unread)" = "$left" ] || fail "stop row queue $left but other unread rows"
 
 for i in 1 3; do
-    lc_wait "m$i"; rc=$LC_RC
-    [ "$rc" = 0 ] || { cat "$LC_WORK/m$i.err" >&2; fail "machine $i exited $rc"; }
+    lc_expect_exit "m$i" 0
     lc_expect_ticks "$run/machine-$i.json"
 done
 failed=$(( $(lc_field "$run/machine-1.json" send_failed) + $(lc_field "$run/machine-3.json" send_failed) ))

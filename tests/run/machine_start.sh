@@ -6,19 +6,12 @@
 
 lc_loopback 3
 run="$LC_WORK/late"
-for i in 1 2; do
-    # shellcheck disable=SC2046
-    lc_start "m$i" "$LCLOCK" machine $(lc_machine_args "$i") \
-        --speed 50 --duration 30 --seed 3 --log-dir "$run" --quiet
-done
+lc_start_machines m "1 2" --speed 50 --duration 30 --seed 3 --log-dir "$run" --quiet
 sleep 2
 [ ! -e "$run/machine-1.csv" ] || fail "machine 1 started before its peer 3 existed"
-# shellcheck disable=SC2046
-lc_start m3 "$LCLOCK" machine $(lc_machine_args 3) \
-    --speed 50 --duration 30 --seed 3 --log-dir "$run" --quiet
+lc_start_machines m 3 --speed 50 --duration 30 --seed 3 --log-dir "$run" --quiet
 for i in 1 2 3; do
-    lc_wait "m$i"; rc=$LC_RC
-    [ "$rc" = 0 ] || { cat "$LC_WORK/m$i.err" >&2; fail "machine $i exited $rc"; }
+    lc_expect_exit "m$i" 0
     lc_expect_ticks "$run/machine-$i.json"
 done
 lc_logcheck "$run"/machine-*.csv
@@ -30,14 +23,9 @@ echo "first start rows within $spread us"
 # Machine 3 never comes: exit 3 within the timeout, naming it
 run="$LC_WORK/missing"
 lc_loopback 3
+lc_start_machines n "1 2" --speed 50 --duration 30 --start-timeout 2 --log-dir "$run"
 for i in 1 2; do
-    # shellcheck disable=SC2046
-    lc_start "n$i" "$LCLOCK" machine $(lc_machine_args "$i") \
-        --speed 50 --duration 30 --start-timeout 2 --log-dir "$run"
-done
-for i in 1 2; do
-    lc_wait "n$i"; rc=$LC_RC
-    [ "$rc" = 3 ] || { cat "$LC_WORK/n$i.err" >&2; fail "machine $i exited $rc, not 3"; }
+    lc_expect_exit "n$i" 3
     grep -q "no answer within --start-timeout 2 s from machine 3;" "$LC_WORK/n$i.err" \
         || { cat "$LC_WORK/n$i.err" >&2; fail "machine $i did not name machine 3"; }
 done

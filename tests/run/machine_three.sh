@@ -7,14 +7,9 @@
 
 lc_loopback 3
 run="$LC_WORK/run"
+lc_start_machines m "1 2 3" --speed 50 --duration 60 --seed 1234 --log-dir "$run" --quiet
 for i in 1 2 3; do
-    # shellcheck disable=SC2046
-    lc_start "m$i" "$LCLOCK" machine $(lc_machine_args "$i") \
-        --speed 50 --duration 60 --seed 1234 --log-dir "$run" --quiet
-done
-for i in 1 2 3; do
-    lc_wait "m$i"; rc=$LC_RC
-    [ "$rc" = 0 ] || { cat "$LC_WORK/m$i.err" >&2; fail "machine $i exited $rc"; }
+    lc_expect_exit "m$i" 0
 done
 
 sent=0; received=0; unread=0
