@@ -1,6 +1,6 @@
 /*  bench_analyze.c - how fast `lclock analyze` checks and measures a run.
 
-    Generates a synthetic, valid run (SPEC section 1 model, simulated in
+    Generates a synthetic, valid run (the model of docs/model.md, simulated in
     process: exact tick times, 50 us transit, FIFO buffers, roll 10) of
     about 10 million rows over 16 machines in a temporary directory, then
     times lc_analyze_run (checks + figures, no plots, no files written)

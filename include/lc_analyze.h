@@ -5,7 +5,7 @@
 
 #include "lc_report.h"
 
-//  argv [0] is "analyze". Returns the exit status (SPEC section 6).
+//  argv [0] is "analyze". Returns the exit status (docs/analysis.md).
 int
     lc_analyze_main (int argc, char *argv []);
 

@@ -1,4 +1,4 @@
-/*  lc_check.h - the invariants of a run (SPEC section 6, checks 1-6).
+/*  lc_check.h - the invariants of a run (docs/analysis.md, checks 1-6).
 
     A checker is told the machines of a run (lc_meta_t, from their JSON
     summaries), then fed every row of every log, each machine's rows in
@@ -15,7 +15,7 @@
 #define LC_RULES    6           //  checks are numbered 1..LC_RULES
 
 //  What the analyzer knows of a machine before reading its log: its id
-//  (from the file name) and its JSON summary (SPEC section 5).
+//  (from the file name) and its JSON summary (docs/log-format.md).
 typedef struct {
     uint32_t id;                //  machine id, from machine-ID.csv
     uint32_t rate;              //  ticks per model second; 0 if unknown

@@ -1,5 +1,5 @@
 /*  lc_clock.h - Lamport's rules and the tick's roll, pure: no sockets, no
-    files, no time. SPEC section 1.
+    files, no time. docs/model.md.
 */
 #ifndef LC_CLOCK_H_INCLUDED
 #define LC_CLOCK_H_INCLUDED

@@ -1,7 +1,7 @@
 /*  lc_config.h - command line + cluster file -> one config struct.
 
-    `lclock machine` options (SPEC section 2) and the cluster file (SPEC
-    section 4) meet here: precedence is command line, then the machine's
+    `lclock machine` options and the cluster file (docs/cli.md) meet
+    here: precedence is command line, then the machine's
     section of the cluster file, then the cluster section, then defaults.
     Every error is one line on stderr naming the option, or the file and
     key, and the caller exits with LC_EXIT_USAGE.
@@ -49,7 +49,7 @@ typedef struct {
 int
     lc_config_parse (lc_config_t *config, int argc, char *argv []);
 
-//  Sets every field to its default (SPEC section 2).
+//  Sets every field to its default (docs/cli.md).
 void
     lc_config_defaults (lc_config_t *config);
 
@@ -69,7 +69,7 @@ typedef struct {
     uint64_t seed;                      //  its seed, if has_seed
 } lc_member_t;
 
-//  A whole cluster file (SPEC section 4), checked.
+//  A whole cluster file (docs/cli.md), checked.
 typedef struct {
     double duration;                    //  `duration`, else the default
     double speed;                       //  `speed`, else the default
@@ -108,7 +108,7 @@ void
 int
     lc_cluster_main (int argc, char *argv []);
 
-//  The default bind of a cluster-file endpoint (SPEC section 4): the
+//  The default bind of a cluster-file endpoint (docs/cli.md): the
 //  endpoint itself when its host is an IP address (or it is not tcp://),
 //  else the endpoint with its host replaced by `*`. bind holds
 //  LC_ENDPOINT_MAX bytes.

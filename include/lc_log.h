@@ -1,6 +1,6 @@
 /*  lc_log.h - the CSV event log: one row struct, a writer and a reader.
 
-    The format (SPEC section 3) is documented once, at the top of
+    The format (docs/log-format.md) is documented once, at the top of
     src/lc_log.c, and mirrored in docs/log-format.md.
 */
 #ifndef LC_LOG_H_INCLUDED

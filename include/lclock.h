@@ -2,8 +2,7 @@
 
     lclock is a scale model of a small asynchronous distributed system:
     one process per model machine, Lamport clocks, ZeroMQ PUSH/PULL links.
-    ../shared/SPEC.md (mirrored in docs/) is the contract for every format
-    and exit code named here.
+    docs/ is the contract for every format and exit code named here.
 */
 #ifndef LCLOCK_H_INCLUDED
 #define LCLOCK_H_INCLUDED
@@ -14,7 +13,7 @@
 
 #define LCLOCK_VERSION          "0.1.0"
 
-//  Exit statuses (SPEC section 2 and 6)
+//  Exit statuses (docs/cli.md and docs/analysis.md)
 #define LC_EXIT_OK              0   //  ran to the end, or all checks hold
 #define LC_EXIT_FAILURE         1   //  runtime failure, or a check failed
 #define LC_EXIT_USAGE           2   //  usage or configuration error
@@ -33,7 +32,7 @@
 #define LC_QUEUE_MAX            (1u << 22)  //  receive buffer cap; the reader
                                             //  stops draining beyond it
 
-//  Ranges of the command line and cluster file (lc_config.c, SPEC 2 and 4)
+//  Ranges of the command line and cluster file (lc_config.c, docs/cli.md)
 #define LC_RATE_MIN             1       //  slowest tick rate, ticks per model second
 #define LC_ROLL_MIN             1       //  smallest roll K; K < 3 leaves out
                                         //  the outcomes above K (K = 3: no
@@ -51,7 +50,7 @@
 #define LC_ERROR_VALUE_MAX      64      //  bytes of a bad value quoted in an
                                         //  error message
 
-//  Defaults (SPEC section 1 and 2)
+//  Defaults (docs/model.md and docs/cli.md)
 #define LC_DEFAULT_RATE_MIN     1       //  rates drawn from 1..6
 #define LC_DEFAULT_RATE_MAX     6
 #define LC_DEFAULT_ROLL         10      //  roll 1..10
@@ -76,7 +75,7 @@
 #define LC_REPORT_EVERY_MS      1000    //  bad-input reports on stderr at most
                                         //  once per this period
 
-//  Analyzer (lclock analyze, SPEC section 6; docs/analysis.md)
+//  Analyzer (lclock analyze, docs/analysis.md)
 #define LC_ANALYZE_MACHINES_MAX 4096    //  machine-*.csv files in one run dir
 #define LC_FAILURES_KEPT        1000    //  failures listed; all are counted
 #define LC_FAILURE_TEXT_MAX     200     //  bytes of one failure's text

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # launch/run3.sh - the classic experiment on one host: three (or N) machines
 # with different tick rates on loopback, a live status line, then analysis.
-# SPEC section 7. `launch/run3.sh --help` tells the options.
+# docs/launch.md. `launch/run3.sh --help` tells the options.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,7 +9,7 @@ me=run3.sh
 
 #  Bounds, in wall seconds unless named otherwise
 START_ATTEMPTS=3        #  whole starts tried when a port was taken meanwhile
-START_TIMEOUT=30        #  the machines' own --start-timeout (SPEC default)
+START_TIMEOUT=30        #  the machines' own --start-timeout (docs/cli.md default)
 STOP_TIMEOUT=15         #  after SIGTERM: 1 s drain + linger + logs, then KILL
 OVERRUN=15              #  past the expected end before we stop them ourselves
 PORT_LOW=20000          #  ports drawn from PORT_LOW..PORT_HIGH-1: below the
@@ -166,7 +166,7 @@ status=()       #  exit status of each machine once it has ended, else ""
 
 #  start_machines: one attempt; fills pids. Each machine runs under timeout,
 #  which gives it a process group of its own: Ctrl-C on the terminal reaches
-#  only this script, which forwards it once (SIGTERM: SPEC section 2).
+#  only this script, which forwards it once (SIGTERM: docs/cli.md).
 start_machines () {
     local ports i j bound args
     mapfile -t ports < <(free_ports "$machines")
@@ -237,7 +237,7 @@ on_exit () {
 }
 
 #  all_started: true once every machine has created its CSV log, which it
-#  does when all peers are ready and ticking starts (SPEC section 2).
+#  does when all peers are ready and ticking starts (docs/design.md, the start barrier).
 all_started () {
     local i
     for ((i = 1; i <= machines; i++)); do

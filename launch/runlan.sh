@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # launch/runlan.sh FILE - a LAN run: every machine of a cluster file started
 # on its host, the logs gathered into one run directory, then analyzed.
-# SPEC sections 4 and 7; docs/launch.md has the details and the ssh setup.
+# docs/cli.md (the cluster file) and docs/launch.md has the details and the ssh setup.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)

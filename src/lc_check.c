@@ -1,4 +1,4 @@
-/*  lc_check.c - the invariants of a run (SPEC section 6, checks 1-6).
+/*  lc_check.c - the invariants of a run (docs/analysis.md, checks 1-6).
 
     Rows arrive one at a time, machines merged by wall time; nothing but
     the outstanding messages is kept. A send row puts one entry per

@@ -1,6 +1,6 @@
 /*  lc_config.c - command line + cluster file -> one config struct.
 
-    `lclock machine` options (SPEC section 2, docs/cli.md):
+    `lclock machine` options (docs/cli.md):
 
         --id ID  --cluster FILE  --bind EP  --peer ID=EP (repeatable)
         --rate R|MIN-MAX  --roll K  --duration SEC  --speed S  --seed N
@@ -13,7 +13,7 @@
     lclock.h. An option with a value given twice is refused, except
     --peer, which is repeatable. Positional arguments are refused.
 
-    The cluster file (SPEC section 4) is ZPL, read with czmq's zconfig:
+    The cluster file (docs/cli.md) is ZPL, read with czmq's zconfig:
 
         cluster
             duration = 60        # model seconds

@@ -1,6 +1,6 @@
 /*  lc_log.c - the CSV event log writer and reader.
 
-    The one place that knows the format (SPEC section 3). A header line,
+    The one place that knows the format (docs/log-format.md). A header line,
     then one row per event in the order events happened:
 
         time,machine,event,tick,clock,queue,peer,msg,msg_clock

@@ -1,6 +1,6 @@
 /*  lc_machine.c - one model machine: sockets, reactor, ticks, start, stop.
 
-    One process, one single-threaded zloop (SPEC sections 1 and 2):
+    One process, one single-threaded zloop (docs/model.md, docs/cli.md):
 
     - a PULL socket, bound; its reader moves every message that arrives
       into the machine's own FIFO at once, so the FIFO length is the queue
@@ -422,7 +422,7 @@ s_send_control (s_machine_t *self, s_peer_t *peer, lc_msg_type_t type)
     s_send (peer, &frames);
 }
 
-//  One send event: to one peer, or to all (SPEC section 1). The row lists
+//  One send event: to one peer, or to all (docs/model.md). The row lists
 //  the peers the message is queued for and is written before any message
 //  leaves.
 static void
@@ -549,7 +549,7 @@ s_on_drained (zloop_t *loop, int timer_id, void *arg)
     (void) timer_id;
     s_machine_t *self = (s_machine_t *) arg;
     s_take_messages (self);
-    //  unread and stop rows carry the number left as queue (SPEC section 3)
+    //  unread and stop rows carry the number left as queue (docs/log-format.md)
     size_t left = self->fifo_len;
     for (size_t i = 0; i < left; i++) {
         s_queued_t *item = &self->fifo [(self->fifo_head + i) % self->fifo_cap];
@@ -1076,7 +1076,7 @@ s_tune_link (zsock_t *sock)
     zsock_set_heartbeat_ttl (sock, LC_HEARTBEAT_TIMEOUT_MS);
 }
 
-//  CURVE (SPEC section 2): our secret certificate, and every peer's public
+//  CURVE (docs/lan.md): our secret certificate, and every peer's public
 //  certificate DIR/machine-J.cert, whose "machine" metadata must say J:
 //  zauth hands that metadata to each connection it admits, and a message
 //  claiming sender J is accepted only from a connection that carries J.
@@ -1326,7 +1326,7 @@ s_load_resume (s_machine_t *self)
     return 0;
 }
 
-//  Creates the log directory and refuses an existing log (SPEC section 3)
+//  Creates the log directory and refuses an existing log (docs/log-format.md)
 static int
 s_prepare_logs (s_machine_t *self)
 {

@@ -122,7 +122,7 @@ lc_netns_down () {
     LC_NETNS_COUNT=0
 }
 
-#  lc_netns_cluster FILE DURATION SPEED: a cluster file (SPEC section 4) with
+#  lc_netns_cluster FILE DURATION SPEED: a cluster file (docs/cli.md) with
 #  machine I on host I, reached at 10.77.K.I:5551 and started there (host =
 #  its namespace, for LCLOCK_REMOTE='ip netns exec HOST').
 lc_netns_cluster () {
@@ -144,7 +144,7 @@ lc_netns_cluster () {
 #  lc_lan_failed_sends_at_end I N FAILED: machine I's FAILED sends (its
 #  summary's send_failed) all fall in the run's last moments. A send to a
 #  peer that has already said it leaves is not made and counts as failed
-#  (SPEC section 2); the machines start a few milliseconds apart, so one
+#  (docs/design.md, the start barrier); the machines start a few milliseconds apart, so one
 #  that ends last may still send to one that ended first. That is the only
 #  excuse: a send that failed earlier, e.g. while a link was down, fails the
 #  test. The last moments begin at the first machine's last tick; each send

@@ -113,7 +113,7 @@ s_write_file (char *path, const char *text)
 
 #define PATH_SIZE   64          //  bytes of a temp file name
 
-//  The cluster file of SPEC section 4
+//  The cluster file of docs/cli.md
 static const char *s_spec_cluster =
     "cluster\n"
     "    duration = 60        # model seconds\n"
