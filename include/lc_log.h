@@ -67,9 +67,13 @@ void
 //  Reader: streams rows from a file with a large buffer.
 typedef struct _lc_reader_t lc_reader_t;
 
-//  Returns NULL (errno set) if the file cannot be opened.
+//  Returns NULL (errno set) if the file cannot be opened or is not a
+//  regular file (EINVAL: a FIFO, a device, a directory).
 lc_reader_t *
     lc_reader_open (const char *path);
+//  A reader of fd, which it then owns (closed even when NULL is returned).
+lc_reader_t *
+    lc_reader_new (int fd);
 //  Returns 1 with *row filled, 0 at end of file, -1 on a malformed row (the
 //  line number and reason via lc_reader_line and lc_reader_error; reading
 //  may go on after it), -2 on a read error (errno set; stop reading).

@@ -11,6 +11,7 @@
 #include "lc_log.h"
 #include "lc_check.h"
 #include "lc_stats.h"
+#include "lc_file.h"
 
 #include <stdio.h>
 #include <jansson.h>
@@ -27,6 +28,8 @@ typedef struct {
     const char *plots_note;     //  why there are no plots, or NULL
     bool plots;                 //  plots were drawn
     const char *shiviz;         //  ShiViz file written, or NULL
+    lc_file_id_t *inputs;       //  every file read: no output may be one
+    size_t input_count;         //  entries of inputs
 } lc_run_t;
 
 //  The short table and the failed checks, for stdout.

@@ -10,6 +10,7 @@
 #include "lc_check.h"
 #include "lc_stats.h"
 #include "lc_report.h"
+#include "lc_file.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -143,6 +144,7 @@ s_scan (const char *dir, lc_meta_t **machines_p, size_t *count_p)
         }
         lc_meta_t *grown = realloc (machines, (count + 1) * sizeof *grown);
         if (!grown) {
+            fprintf (stderr, "lclock analyze: out of memory listing %s\n", dir);
             closedir (handle);
             free (machines);
             return -1;
@@ -159,13 +161,33 @@ s_scan (const char *dir, lc_meta_t **machines_p, size_t *count_p)
         return -1;
     }
     qsort (machines, count, sizeof *machines, s_compare_ids);
-    for (size_t i = 0; i < count; i++)
-        if (s_load_summary (dir, &machines [i])) {
-            free (machines);
-            return -1;
-        }
     *machines_p = machines;
     *count_p = count;
+    return 0;
+}
+
+//  Checks that the log and the summary of machine idx are regular files
+//  (a FIFO or a device would hang the reads) and notes their identity.
+//  Returns 0, or -1 said on stderr.
+static int
+s_note_inputs (const char *dir, lc_run_t *run, size_t idx)
+{
+    for (int json = 0; json < 2; json++) {
+        char path [S_PATH_MAX];
+        snprintf (path, sizeof path, "%s/machine-%u.%s", dir, run->machines [idx].id,
+                  json ? "json" : "csv");
+        struct stat info;
+        const char *why;
+        int fd = lc_file_open_regular (path, &info, &why);
+        if (fd < 0) {
+            fprintf (stderr, "lclock analyze: cannot read %s: %s%s\n", path, why,
+                     json && errno == ENOENT
+                     ? " (every machine-ID.csv needs its machine-ID.json beside it)" : "");
+            return -1;
+        }
+        close (fd);
+        run->inputs [run->input_count++] = (lc_file_id_t) { info.st_dev, info.st_ino };
+    }
     return 0;
 }
 
@@ -229,14 +251,19 @@ s_merge (const char *dir, lc_run_t *run, lc_shiviz_t *shiviz)
     s_stream_t *streams = calloc (count, sizeof *streams);
     size_t *heap = calloc (count, sizeof *heap);
     int rc = 0;
-    if (!streams || !heap)
+    if (!streams || !heap) {
+        fprintf (stderr, "lclock analyze: out of memory for %zu logs\n", count);
         rc = -1;
+    }
     for (size_t i = 0; rc == 0 && i < count; i++) {
         char path [S_PATH_MAX];
         snprintf (path, sizeof path, "%s/machine-%u.csv", dir, run->machines [i].id);
-        streams [i].reader = lc_reader_open (path);
+        const char *why;
+        int fd = lc_file_open_regular (path, NULL, &why);
+        streams [i].reader = fd < 0 ? NULL : lc_reader_new (fd);
         if (!streams [i].reader) {
-            fprintf (stderr, "lclock analyze: cannot read %s: %s\n", path, strerror (errno));
+            fprintf (stderr, "lclock analyze: cannot read %s: %s\n", path,
+                     fd < 0 ? why : strerror (errno));
             rc = -1;
         }
     }
@@ -271,21 +298,37 @@ s_merge (const char *dir, lc_run_t *run, lc_shiviz_t *shiviz)
 }
 
 int
-lc_analyze_run (const char *dir, double window_from, double window_to,
-                FILE *shiviz_file, lc_run_t *run)
+lc_analyze_open (const char *dir, lc_run_t *run)
 {
     memset (run, 0, sizeof *run);
     run->run_dir = dir;
-    run->window_from = window_from;
-    run->window_to = window_to;
     lc_meta_t *machines = NULL;
     if (s_scan (dir, &machines, &run->count))
         return LC_EXIT_USAGE;
     run->machines = machines;
-    run->check = lc_check_new (machines, run->count);
-    run->stats = lc_stats_new (machines, run->count, window_from, window_to);
+    run->inputs = calloc (2 * run->count, sizeof *run->inputs);
+    if (!run->inputs) {
+        fprintf (stderr, "lclock analyze: out of memory for %zu machines\n", run->count);
+        lc_analyze_free (run);
+        return LC_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < run->count; i++)
+        if (s_note_inputs (dir, run, i) || s_load_summary (dir, &machines [i])) {
+            lc_analyze_free (run);
+            return LC_EXIT_USAGE;
+        }
+    return 0;
+}
+
+int
+lc_analyze_read (lc_run_t *run, double window_from, double window_to, FILE *shiviz_file)
+{
+    run->window_from = window_from;
+    run->window_to = window_to;
+    run->check = lc_check_new (run->machines, run->count);
+    run->stats = lc_stats_new (run->machines, run->count, window_from, window_to);
     lc_shiviz_t *shiviz = shiviz_file
-                        ? lc_shiviz_new (shiviz_file, machines, run->count) : NULL;
+                        ? lc_shiviz_new (shiviz_file, run->machines, run->count) : NULL;
     if (!run->check || !run->stats || (shiviz_file && !shiviz)) {
         fprintf (stderr, "lclock analyze: out of memory\n");
         lc_shiviz_destroy (&shiviz);
@@ -293,7 +336,7 @@ lc_analyze_run (const char *dir, double window_from, double window_to,
         return LC_EXIT_USAGE;
     }
     lc_check_set_message_fn (run->check, lc_stats_message, run->stats);
-    int rc = s_merge (dir, run, shiviz);
+    int rc = s_merge (run->run_dir, run, shiviz);
     lc_shiviz_destroy (&shiviz);
     if (rc) {
         lc_analyze_free (run);
@@ -304,6 +347,14 @@ lc_analyze_run (const char *dir, double window_from, double window_to,
     return 0;
 }
 
+int
+lc_analyze_run (const char *dir, double window_from, double window_to,
+                FILE *shiviz_file, lc_run_t *run)
+{
+    int rc = lc_analyze_open (dir, run);
+    return rc ? rc : lc_analyze_read (run, window_from, window_to, shiviz_file);
+}
+
 void
 lc_analyze_free (lc_run_t *run)
 {
@@ -312,6 +363,9 @@ lc_analyze_free (lc_run_t *run)
     free ((void *) run->machines);
     run->machines = NULL;
     run->count = 0;
+    free (run->inputs);
+    run->inputs = NULL;
+    run->input_count = 0;
 }
 
 //  --------------------------------------------------------------------------
@@ -362,7 +416,8 @@ s_parse_window (const char *text, double *from, double *to)
         return -1;
     const char *second = end + 1;
     *to = strtod (second, &end);
-    if (end == second || *end || errno || !(*from >= 0) || !(*to > *from))
+    if (end == second || *end || errno || !(*from >= 0) || !(*to > *from)
+    ||  !(*to <= LC_DURATION_MAX))
         return -1;
     return 0;
 }
@@ -400,7 +455,8 @@ s_parse_options (int argc, char *argv [], s_options_t *options)
             case 'w':
                 if (s_parse_window (optarg, &options->window_from, &options->window_to)) {
                     fprintf (stderr, "lclock analyze: --window '%s': expected FROM:TO "
-                             "in model seconds, 0 <= FROM < TO (e.g. 0:5)\n", optarg);
+                             "in model seconds, 0 <= FROM < TO <= %.0f (e.g. 0:5)\n",
+                             optarg, LC_DURATION_MAX);
                     return LC_EXIT_USAGE;
                 }
                 break;
@@ -425,25 +481,92 @@ s_parse_options (int argc, char *argv [], s_options_t *options)
     return -1;
 }
 
+//  Fails, said on stderr, when path is one of the run's inputs
+static int
+s_check_output (const lc_run_t *run, const char *what, const char *path)
+{
+    if (!lc_file_is_one_of (path, run->inputs, run->input_count))
+        return 0;
+    fprintf (stderr, "lclock analyze: %s %s is one of the run's inputs (a log or a "
+             "summary of %s); choose another path\n", what, path, run->run_dir);
+    return -1;
+}
+
+//  No output may overwrite an input: --shiviz, summary.json, report.md,
+//  the plots. Compared by device and inode, so a symlink or a hard link
+//  to a log is caught too.
+static int
+s_check_outputs (const lc_run_t *run, const s_options_t *options)
+{
+    if (options->shiviz && s_check_output (run, "--shiviz", options->shiviz))
+        return -1;
+    char path [S_PATH_MAX];
+    const char *files [] = { "summary.json", "report.md" };
+    for (size_t i = 0; i < sizeof files / sizeof files [0]; i++) {
+        snprintf (path, sizeof path, "%s/%s", options->out_dir, files [i]);
+        if (s_check_output (run, "output", path))
+            return -1;
+    }
+    for (size_t i = 0; options->plots && lc_report_plot_names [i]; i++)
+        for (int svg = 0; svg < 2; svg++) {
+            snprintf (path, sizeof path, "%s/%s.%s", options->out_dir,
+                      lc_report_plot_names [i], svg ? "svg" : "png");
+            if (s_check_output (run, "plot", path))
+                return -1;
+        }
+    return 0;
+}
+
 static int
 s_write_outputs (lc_run_t *run, const s_options_t *options, json_t *summary)
 {
     char path [S_PATH_MAX];
     snprintf (path, sizeof path, "%s/summary.json", options->out_dir);
-    if (json_dump_file (summary, path, JSON_INDENT (2) | JSON_SORT_KEYS | JSON_REAL_PRECISION (16))) {
-        fprintf (stderr, "lclock analyze: cannot write %s\n", path);
+    FILE *file = fopen (path, "w");
+    if (file)
+        json_dumpf (summary, file, JSON_INDENT (2) | JSON_SORT_KEYS | JSON_REAL_PRECISION (16));
+    if (!file || lc_file_close_checked (&file)) {
+        fprintf (stderr, "lclock analyze: cannot write %s: %s\n", path, strerror (errno));
         return -1;
     }
     snprintf (path, sizeof path, "%s/report.md", options->out_dir);
-    FILE *file = fopen (path, "w");
-    int rc = file ? lc_report_markdown (run, file) : -1;
-    if (file && fclose (file))
-        rc = -1;
-    if (rc) {
+    file = fopen (path, "w");
+    if (file)
+        lc_report_markdown (run, file);
+    if (!file || lc_file_close_checked (&file)) {
         fprintf (stderr, "lclock analyze: cannot write %s: %s\n", path, strerror (errno));
         return -1;
     }
     return 0;
+}
+
+//  Reads the run, writing --shiviz as it goes. Returns 0, or the exit
+//  status with the reason said on stderr.
+static int
+s_read_run (lc_run_t *run, const s_options_t *options)
+{
+    FILE *shiviz = NULL;
+    if (options->shiviz && !(shiviz = fopen (options->shiviz, "w"))) {
+        fprintf (stderr, "lclock analyze: cannot write --shiviz %s: %s\n",
+                 options->shiviz, strerror (errno));
+        lc_analyze_free (run);
+        return LC_EXIT_USAGE;
+    }
+    //  A half-written export is removed, but only a plain file: never
+    //  --shiviz /dev/null or a pipe
+    struct stat info;
+    bool removable = shiviz && fstat (fileno (shiviz), &info) == 0
+                  && S_ISREG (info.st_mode);
+    int rc = lc_analyze_read (run, options->window_from, options->window_to, shiviz);
+    if (shiviz && lc_file_close_checked (&shiviz) && rc == 0) {
+        fprintf (stderr, "lclock analyze: cannot write --shiviz %s: %s\n",
+                 options->shiviz, strerror (errno));
+        lc_analyze_free (run);
+        rc = LC_EXIT_USAGE;
+    }
+    if (rc && removable)
+        unlink (options->shiviz);
+    return rc;
 }
 
 int
@@ -453,47 +576,42 @@ lc_analyze_main (int argc, char *argv [])
     int rc = s_parse_options (argc, argv, &options);
     if (rc >= 0)
         return rc;
+    lc_run_t run;
+    rc = lc_analyze_open (options.run_dir, &run);
+    if (rc)
+        return rc;
+    if (s_check_outputs (&run, &options)) {
+        lc_analyze_free (&run);
+        return LC_EXIT_USAGE;
+    }
     if (strcmp (options.out_dir, options.run_dir) != 0
-    &&  mkdir (options.out_dir, 0755) && errno != EEXIST) {
+    &&  lc_file_mkdir_p (options.out_dir)) {
         fprintf (stderr, "lclock analyze: cannot create --out %s: %s\n",
                  options.out_dir, strerror (errno));
-        return LC_EXIT_USAGE;
-    }
-    FILE *shiviz = NULL;
-    if (options.shiviz && !(shiviz = fopen (options.shiviz, "w"))) {
-        fprintf (stderr, "lclock analyze: cannot write --shiviz %s: %s\n",
-                 options.shiviz, strerror (errno));
-        return LC_EXIT_USAGE;
-    }
-    //  A half-written export is removed, but only a plain file: never
-    //  --shiviz /dev/null or a pipe
-    struct stat info;
-    bool removable = shiviz && fstat (fileno (shiviz), &info) == 0
-                  && S_ISREG (info.st_mode);
-    lc_run_t run;
-    rc = lc_analyze_run (options.run_dir, options.window_from, options.window_to,
-                         shiviz, &run);
-    if (shiviz && fclose (shiviz) && rc == 0) {
-        fprintf (stderr, "lclock analyze: cannot write --shiviz %s\n", options.shiviz);
         lc_analyze_free (&run);
-        rc = LC_EXIT_USAGE;
+        return LC_EXIT_USAGE;
     }
-    if (rc) {
-        if (removable)
-            unlink (options.shiviz);
+    rc = s_read_run (&run, &options);
+    if (rc)
         return rc;
-    }
     run.shiviz = options.shiviz;
+    bool plots_failed = false;
     if (options.plots) {
         int drawn = lc_report_plots (&run, options.out_dir, &run.plots_note);
         run.plots = drawn == 0;
-        if (drawn)
+        plots_failed = drawn < 0;
+        if (drawn > 0)
             fprintf (stderr, "lclock analyze: %s\n", run.plots_note);
+        if (drawn < 0)
+            fprintf (stderr, "lclock analyze: %s (plots into %s)\n", run.plots_note,
+                     options.out_dir);
     }
     else
         run.plots_note = "plots not drawn (--no-plots)";
 
     json_t *summary = lc_report_summary (&run);
+    if (!summary)
+        fprintf (stderr, "lclock analyze: cannot build summary.json (out of memory)\n");
     rc = summary ? s_write_outputs (&run, &options, summary) : -1;
     if (rc == 0) {
         if (options.json) {
@@ -502,7 +620,8 @@ lc_analyze_main (int argc, char *argv [])
         }
         else
             lc_report_table (&run, stdout);
-        rc = lc_check_failures (run.check) ? LC_EXIT_FAILURE : LC_EXIT_OK;
+        rc = plots_failed ? LC_EXIT_USAGE
+           : lc_check_failures (run.check) ? LC_EXIT_FAILURE : LC_EXIT_OK;
     }
     else
         rc = LC_EXIT_USAGE;

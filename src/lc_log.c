@@ -26,6 +26,7 @@
     write(2) so that a crash loses at most the row being formed.
 */
 #include "lc_log.h"
+#include "lc_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -379,9 +380,14 @@ struct _lc_reader_t {
 lc_reader_t *
 lc_reader_open (const char *path)
 {
-    int fd = open (path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
+    const char *why;
+    int fd = lc_file_open_regular (path, NULL, &why);
+    return fd < 0 ? NULL : lc_reader_new (fd);
+}
+
+lc_reader_t *
+lc_reader_new (int fd)
+{
     lc_reader_t *self = calloc (1, sizeof *self);
     if (self)
         self->buf = malloc (S_READ_BUFFER);

@@ -24,6 +24,7 @@
 #include "lc_machine.h"
 #include "lc_clock.h"
 #include "lc_config.h"
+#include "lc_file.h"
 #include "lc_log.h"
 #include "lc_wire.h"
 
@@ -1211,34 +1212,6 @@ s_destroy (s_machine_t *self)
     zstr_free (&self->json_path);
 }
 
-//  mkdir -p that tolerates a machine beside us creating the same folder
-//  (zsys_dir_create fails on that race)
-static int
-s_mkdir_p (const char *path)
-{
-    char *copy = strdup (path);
-    assert (copy);
-    int rc = 0;
-    for (char *slash = copy + 1; rc == 0; slash++) {
-        bool end = *slash == 0;
-        if (*slash != '/' && !end)
-            continue;
-        *slash = 0;
-        if (mkdir (copy, 0755) != 0 && errno != EEXIST)
-            rc = -1;
-        if (end)
-            break;
-        *slash = '/';
-    }
-    struct stat st;
-    if (rc == 0 && (stat (path, &st) != 0 || !S_ISDIR (st.st_mode))) {
-        errno = ENOTDIR;
-        rc = -1;
-    }
-    free (copy);
-    return rc;
-}
-
 //  --resume: rate, seed, first start and restarts from the summary; clock,
 //  last tick, send sequence and the counts a log can tell from the log.
 //  A last line cut short by the crash is removed (it was never a row).
@@ -1331,7 +1304,7 @@ static int
 s_prepare_logs (s_machine_t *self)
 {
     lc_config_t *config = self->config;
-    if (s_mkdir_p (config->log_dir) != 0) {
+    if (lc_file_mkdir_p (config->log_dir) != 0) {
         s_say (self, "--log-dir %s: cannot create: %s", config->log_dir, strerror (errno));
         return LC_EXIT_USAGE;
     }
@@ -1342,6 +1315,13 @@ s_prepare_logs (s_machine_t *self)
             s_say (self, "--resume: %s does not exist; nothing to resume", self->csv_path);
             return LC_EXIT_USAGE;
         }
+        //  A FIFO or a device would hang the reads below
+        const char *paths [] = { self->json_path, self->csv_path }, *why;
+        for (size_t i = 0; i < 2; i++)
+            if (lc_file_check_regular (paths [i], &why)) {
+                s_say (self, "--resume: %s: %s", paths [i], why);
+                return LC_EXIT_USAGE;
+            }
         return s_load_resume (self) ? LC_EXIT_USAGE : 0;
     }
     if (zsys_file_exists (self->csv_path)) {
@@ -1476,7 +1456,7 @@ lc_keygen_main (int argc, char *argv [])
         fprintf (stderr, "lclock keygen: ID: expected 1..65535, got '%s'\n", argv [1]);
         return LC_EXIT_USAGE;
     }
-    if (s_mkdir_p (argv [2]) != 0) {
+    if (lc_file_mkdir_p (argv [2]) != 0) {
         fprintf (stderr, "lclock keygen: %s: cannot create: %s\n", argv [2], strerror (errno));
         return LC_EXIT_FAILURE;
     }

@@ -145,7 +145,9 @@ s_real (double value)
 {
     if (!isfinite (value))
         return json_null ();
-    return json_real (round (value * 1e6) / 1e6);
+    //  Beyond 2^53 there are no decimals to round, and value * 1e6 could
+    //  overflow to infinity, which JSON cannot hold
+    return json_real (fabs (value) < 0x1p53 ? round (value * 1e6) / 1e6 : value);
 }
 
 //  JSON integers are signed 64-bit in jansson; above that (a seed may be)

@@ -4,7 +4,9 @@
 #include "lc_machine.h"
 #include "lc_analyze.h"
 #include "lc_config.h"
+#include "lc_file.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,8 +35,8 @@ s_usage (FILE *out)
                   "the source has every format and exit code.\n");
 }
 
-int
-main (int argc, char *argv [])
+static int
+s_dispatch (int argc, char *argv [])
 {
     if (argc < 2) {
         s_usage (stderr);
@@ -53,4 +55,18 @@ main (int argc, char *argv [])
             return s_commands [i].run (argc - 1, argv + 1);
     fprintf (stderr, "lclock: unknown command '%s' (try 'lclock --help')\n", argv [1]);
     return LC_EXIT_USAGE;
+}
+
+//  What a command printed must have reached stdout (a full disk, a closed
+//  pipe): otherwise exit 2, as for any output that could not be written
+int
+main (int argc, char *argv [])
+{
+    int rc = s_dispatch (argc, argv);
+    if (lc_file_stdout_checked ()) {
+        fprintf (stderr, "lclock: cannot write stdout: %s\n", strerror (errno));
+        if (rc < LC_EXIT_USAGE)
+            rc = LC_EXIT_USAGE;
+    }
+    return rc;
 }

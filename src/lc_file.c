@@ -1,0 +1,138 @@
+/*  lc_file.c - files from outside and files we write.
+
+    Opening with O_NONBLOCK is what keeps a FIFO from hanging us: open(2)
+    of a FIFO for reading otherwise waits for a writer, and a read of
+    /dev/zero never ends. fstat on the open descriptor (not stat on the
+    name) decides, so the file checked is the file read.
+*/
+#include "lc_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *
+s_kind (mode_t mode)
+{
+    if (S_ISDIR (mode))
+        return "a directory, not a regular file";
+    if (S_ISFIFO (mode))
+        return "a FIFO, not a regular file";
+    if (S_ISCHR (mode) || S_ISBLK (mode))
+        return "a device, not a regular file";
+    if (S_ISSOCK (mode))
+        return "a socket, not a regular file";
+    return "not a regular file";
+}
+
+int
+lc_file_open_regular (const char *path, struct stat *info, const char **why)
+{
+    int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        *why = strerror (errno);
+        return -1;
+    }
+    struct stat own;
+    if (!info)
+        info = &own;
+    if (fstat (fd, info) != 0) {
+        *why = strerror (errno);
+        close (fd);
+        return -1;
+    }
+    if (!S_ISREG (info->st_mode)) {
+        *why = s_kind (info->st_mode);
+        close (fd);
+        errno = EINVAL;
+        return -1;
+    }
+    //  Reads of a regular file never block; clear the flag all the same so
+    //  that the descriptor behaves as any other
+    int flags = fcntl (fd, F_GETFL);
+    if (flags >= 0)
+        fcntl (fd, F_SETFL, flags & ~O_NONBLOCK);
+    return fd;
+}
+
+int
+lc_file_check_regular (const char *path, const char **why)
+{
+    int fd = lc_file_open_regular (path, NULL, why);
+    if (fd < 0)
+        return -1;
+    close (fd);
+    return 0;
+}
+
+bool
+lc_file_is_one_of (const char *path, const lc_file_id_t *ids, size_t count)
+{
+    struct stat info;
+    if (stat (path, &info) != 0)
+        return false;
+    for (size_t i = 0; i < count; i++)
+        if (ids [i].dev == info.st_dev && ids [i].ino == info.st_ino)
+            return true;
+    return false;
+}
+
+int
+lc_file_mkdir_p (const char *path)
+{
+    char *copy = strdup (path);
+    if (!copy)
+        return -1;
+    int rc = 0;
+    for (char *slash = copy + 1; rc == 0 && *copy; slash++) {
+        bool end = *slash == 0;
+        if (*slash != '/' && !end)
+            continue;
+        *slash = 0;
+        if (mkdir (copy, 0755) != 0 && errno != EEXIST)
+            rc = -1;
+        if (end)
+            break;
+        *slash = '/';
+    }
+    struct stat info;
+    if (rc == 0 && stat (path, &info) != 0)
+        rc = -1;
+    else
+    if (rc == 0 && !S_ISDIR (info.st_mode)) {
+        errno = ENOTDIR;
+        rc = -1;
+    }
+    free (copy);
+    return rc;
+}
+
+int
+lc_file_close_checked (FILE **file_p)
+{
+    FILE *file = *file_p;
+    *file_p = NULL;
+    errno = 0;
+    bool failed = fflush (file) != 0 || ferror (file);
+    int saved = errno;
+    if (fclose (file) != 0 && !failed) {
+        failed = true;
+        saved = errno;
+    }
+    if (failed)
+        errno = saved ? saved : EIO;
+    return failed ? -1 : 0;
+}
+
+int
+lc_file_stdout_checked (void)
+{
+    errno = 0;
+    if (fflush (stdout) == 0 && !ferror (stdout))
+        return 0;
+    if (errno == 0)
+        errno = EIO;
+    return -1;
+}

@@ -1,0 +1,114 @@
+# analyze_untrusted.sh - the analyzer trusts nothing: input that is not a
+# regular file is an input error (never a hang), every exit 2 says why on
+# stderr naming the file or option, no output ever overwrites an input,
+# and a write that fails (stdout included) is exit 2, for every command.
+source "$LC_SOURCE/tests/lib/run.sh"
+
+# run_lclock NAME ARGS...: lclock bounded by 20 s (a hang fails the test,
+# it does not stall it); sets rc and keeps stderr in $LC_WORK/NAME.err
+run_lclock () {
+    local name=$1; shift
+    rc=0
+    timeout -s KILL 20 "$LCLOCK" "$@" >"$LC_WORK/$name.out" 2>"$LC_WORK/$name.err" || rc=$?
+    [ "$rc" != 137 ] || fail "$name: lclock $* still ran after 20 s (a hang)"
+}
+
+# expect_2 NAME TEXT ARGS...: exit 2, and stderr has TEXT (grep -E)
+expect_2 () {
+    local name=$1 text=$2; shift 2
+    run_lclock "$name" "$@"
+    [ "$rc" = 2 ] || fail "$name: exit $rc, expected 2: $(cat "$LC_WORK/$name.err")"
+    grep -Eq -- "$text" "$LC_WORK/$name.err" \
+        || fail "$name: stderr does not say '$text': $(cat "$LC_WORK/$name.err")"
+}
+
+# fresh NAME: a copy of the clean fixture in $LC_WORK/NAME
+fresh () {
+    rm -rf "${LC_WORK:?}/$1"
+    cp -r "$LC_FIXTURES/clean" "$LC_WORK/$1"
+}
+
+# unchanged DIR: DIR's logs and summaries are still the fixture's
+unchanged () {
+    local f
+    for f in "$LC_FIXTURES"/clean/machine-*; do
+        cmp -s "$f" "$1/$(basename "$f")" || fail "$1/$(basename "$f") was changed"
+    done
+}
+
+# Every exit 2 says why
+expect_2 window '--window .*0:1e303' analyze "$LC_FIXTURES/clean" --no-plots --window 0:1e303
+
+# Only regular files are read: a FIFO, a device, a directory
+for kind in fifo zero dir; do
+    for ext in csv json; do
+        fresh "$kind-$ext"
+        f="$LC_WORK/$kind-$ext/machine-2.$ext"
+        rm "$f"
+        case $kind in
+            fifo) mkfifo "$f" ;;
+            zero) ln -s /dev/zero "$f" ;;
+            dir)  mkdir "$f" ;;
+        esac
+        expect_2 "$kind-$ext" "machine-2\\.$ext: .*not a regular file" \
+            analyze "$LC_WORK/$kind-$ext" --no-plots
+    done
+done
+
+# machine --resume on a FIFO log or summary: an error, not a hang
+for ext in csv json; do
+    fresh "resume-$ext"
+    f="$LC_WORK/resume-$ext/machine-2.$ext"
+    rm "$f"
+    mkfifo "$f"
+    expect_2 "resume-$ext" "machine-2\\.$ext: a FIFO, not a regular file" \
+        machine --id 2 --bind tcp://127.0.0.1:1 --peer 1=tcp://127.0.0.1:2 \
+        --log-dir "$LC_WORK/resume-$ext" --resume --start-timeout 1
+done
+
+# No output overwrites an input (compared by device and inode)
+fresh out
+expect_2 shiviz-csv "--shiviz .*machine-1\\.csv is one of the run's inputs" \
+    analyze "$LC_WORK/out" --no-plots --shiviz "$LC_WORK/out/machine-1.csv"
+expect_2 shiviz-json "--shiviz .*machine-2\\.json is one of the run's inputs" \
+    analyze "$LC_WORK/out" --no-plots --shiviz "$LC_WORK/out/machine-2.json"
+ln -s machine-1.csv "$LC_WORK/out/report.md"
+expect_2 report-link "report\\.md is one of the run's inputs" analyze "$LC_WORK/out" --no-plots
+rm "$LC_WORK/out/report.md"
+ln "$LC_WORK/out/machine-3.json" "$LC_WORK/out/summary.json"
+expect_2 summary-hardlink "summary\\.json is one of the run's inputs" analyze "$LC_WORK/out" --no-plots
+rm "$LC_WORK/out/summary.json"
+mkdir -p "$LC_WORK/elsewhere"
+ln -s "$LC_WORK/out/machine-2.csv" "$LC_WORK/elsewhere/clock.svg"
+expect_2 plot-link "clock\\.svg is one of the run's inputs" \
+    analyze "$LC_WORK/out" --out "$LC_WORK/elsewhere"
+unchanged "$LC_WORK/out"
+[ ! -e "$LC_WORK/out/report.md" ] || fail "a refused run still wrote report.md"
+
+# Failed writes are exit 2, on stdout as in files
+if [ -w /dev/full ]; then
+    for args in "analyze $LC_FIXTURES/clean --out $LC_WORK/full1 --no-plots" \
+                "analyze $LC_FIXTURES/clean --out $LC_WORK/full2 --no-plots --json" \
+                "--help" "--version" "analyze --help" "machine --help" "cluster --help"; do
+        # shellcheck disable=SC2086
+        rc=0; timeout 20 "$LCLOCK" $args >/dev/full 2>"$LC_WORK/full.err" || rc=$?
+        [ "$rc" = 2 ] || fail "lclock $args >/dev/full: exit $rc, expected 2"
+        grep -q "cannot write stdout" "$LC_WORK/full.err" \
+            || fail "lclock $args >/dev/full: $(cat "$LC_WORK/full.err")"
+    done
+    printf 'cluster\n    machine = 1\n        endpoint = tcp://127.0.0.1:5551\n    machine = 2\n        endpoint = tcp://127.0.0.1:5552\n' >"$LC_WORK/c.zpl"
+    "$LCLOCK" cluster "$LC_WORK/c.zpl" >/dev/null || fail "lclock cluster: the test's file is refused"
+    rc=0; "$LCLOCK" cluster "$LC_WORK/c.zpl" >/dev/full 2>"$LC_WORK/full.err" || rc=$?
+    [ "$rc" = 2 ] || fail "lclock cluster FILE >/dev/full: exit $rc, expected 2"
+    grep -q "cannot write stdout" "$LC_WORK/full.err" || fail "lclock cluster >/dev/full: $(cat "$LC_WORK/full.err")"
+    ln -s /dev/full "$LC_WORK/full.shiviz"
+    expect_2 shiviz-full "cannot write --shiviz .*full\\.shiviz" \
+        analyze "$LC_FIXTURES/clean" --out "$LC_WORK/full3" --no-plots --shiviz "$LC_WORK/full.shiviz"
+    [ -L "$LC_WORK/full.shiviz" ] || fail "--shiviz to a device was removed"
+fi
+
+# --out creates its parents
+run_lclock parents analyze "$LC_FIXTURES/clean" --no-plots --out "$LC_WORK/a/b/c"
+[ "$rc" = 0 ] || fail "--out a/b/c: exit $rc: $(cat "$LC_WORK/parents.err")"
+[ -s "$LC_WORK/a/b/c/report.md" ] || fail "--out a/b/c: no report.md"
+echo "analyze_untrusted: ok"
