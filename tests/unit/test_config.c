@@ -2,6 +2,7 @@
     and their config, bad ones and their exact one-line error.
 */
 #include "lc_config.h"
+#include "lc_endpoint.h"
 
 #include <stdarg.h>
 #include <setjmp.h>
@@ -748,7 +749,7 @@ test_default_bind (void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases [0]; i++) {
         char bind [LC_ENDPOINT_MAX];
-        lc_config_default_bind (cases [i][0], bind);
+        lc_endpoint_default_bind (cases [i][0], bind);
         if (strcmp (bind, cases [i][1]) != 0)
             fail_msg ("'%s' binds '%s', expected '%s'", cases [i][0], bind, cases [i][1]);
     }
@@ -763,14 +764,14 @@ test_cluster_load (void **state)
     lc_cluster_t *cluster = lc_cluster_load (path, "test");
     assert_non_null (cluster);
     assert_int_equal (cluster->member_count, 3);
-    assert_true (cluster->has_rate);
-    assert_true (cluster->has_seed);
+    assert_true (lc_layer_has (&cluster->layer, LC_SETTING_RATE));
+    assert_true (lc_layer_has (&cluster->layer, LC_SETTING_SEED));
     const lc_member_t *member = lc_cluster_member (cluster, 2);
     assert_non_null (member);
-    assert_true (member->has_rate);
-    assert_int_equal (member->rate_min, 2);
-    assert_false (member->has_seed);
-    assert_string_equal (member->host, "192.168.1.11");
+    assert_true (lc_layer_has (&member->layer, LC_SETTING_RATE));
+    assert_int_equal (member->layer.values [LC_SETTING_RATE].rate.min, 2);
+    assert_false (lc_layer_has (&member->layer, LC_SETTING_SEED));
+    assert_string_equal (lc_member_text (member, LC_SETTING_HOST), "192.168.1.11");
     assert_null (lc_cluster_member (cluster, 4));
     lc_cluster_destroy (&cluster);
     assert_null (cluster);

@@ -1,0 +1,36 @@
+/*  lc_endpoint.h - endpoint text: its syntax, the host of a tcp://
+    endpoint, the default bind and host of a cluster-file endpoint.
+    Pure: no socket is opened, ZeroMQ checks the rest when it binds and
+    connects.
+*/
+#ifndef LC_ENDPOINT_H_INCLUDED
+#define LC_ENDPOINT_H_INCLUDED
+
+#include "lclock.h"
+
+//  What is wrong with an endpoint
+typedef enum {
+    LC_ENDPOINT_OK,             //  nothing
+    LC_ENDPOINT_BAD,            //  not TRANSPORT://ADDRESS, too long, or
+                                //  the host `*` where peers connect
+} lc_endpoint_fault_t;
+
+//  Checks text as an endpoint: to bind, or (connect true) one peers
+//  connect to, which may not have the host `*`.
+lc_endpoint_fault_t
+    lc_endpoint_check (const char *text, bool connect);
+
+//  The default bind of a cluster-file endpoint (docs/cli.md): the
+//  endpoint itself when its host is an IP address (or it is not tcp://),
+//  else the endpoint with its host replaced by `*`. A tcp source part
+//  ("eth0;") is dropped. bind holds LC_ENDPOINT_MAX bytes.
+void
+    lc_endpoint_default_bind (const char *endpoint, char *bind);
+
+//  Where the LAN launcher starts a machine without `host`: the endpoint's
+//  host without brackets, or "localhost" for ipc://, inproc:// and the
+//  like. host holds LC_HOST_MAX bytes.
+void
+    lc_endpoint_default_host (const char *endpoint, char *host);
+
+#endif

@@ -1,0 +1,456 @@
+/*  lc_cluster.c - the cluster file: ZPL text -> checked layers of settings.
+
+    The cluster file (docs/cli.md) is ZPL, read with czmq's zconfig:
+
+        cluster
+            duration = 60        # model seconds
+            speed = 1
+            roll = 10
+            rate = 1-6
+            seed = 42
+            machine = 1
+                endpoint = tcp://192.168.1.10:5551
+                host = lab1
+            machine = 3
+                endpoint = tcp://lab3.local:5551
+                bind = tcp://0.0.0.0:5551
+
+    zconfig reports its syntax errors with zclock_log on stdout, in its own
+    words, with a timestamp and without the file name, so the text is
+    checked here first, line by line, against zconfig's own grammar (4-space
+    indents, name characters, `name = value`, quotes; each check is one
+    zconfig refuses), and only then given to zconfig, which then never
+    fails on it. A NUL byte, which would end zconfig's reading of its line,
+    and a line longer than LC_ZPL_LINE_MAX (no value needs one; it bounds
+    the line buffer here) are refused.
+
+    The keys of each section are the settings of lc_setting.c allowed
+    there; each section becomes one layer. Every error is one line on
+    stderr: `PROGRAM: FILE: [machine ID: ]KEY: ...` or `PROGRAM: FILE:
+    line N: ...`.
+*/
+#include "lc_cluster.h"
+#include "lc_endpoint.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define S_NAMES_MAX     256     //  bytes of a list of key names
+
+
+//  --------------------------------------------------------------------------
+//  ZPL text, checked before zconfig reads it
+
+//  Reads the whole file into a new NUL-terminated buffer
+static char *
+s_read_file (const lc_where_t *where, size_t *size_p)
+{
+    FILE *file = fopen (where->file, "rb");
+    if (!file) {
+        lc_where_error (where, "cannot open it: %s", strerror (errno));
+        return NULL;
+    }
+    struct stat status;
+    if (fstat (fileno (file), &status) == 0 && S_ISDIR (status.st_mode)) {
+        lc_where_error (where, "is a folder; expected a cluster file");
+        fclose (file);
+        return NULL;
+    }
+    char *text = malloc (LC_CLUSTER_FILE_MAX + 1);
+    assert (text);
+    size_t size = fread (text, 1, LC_CLUSTER_FILE_MAX + 1, file);
+    int error = ferror (file)? errno: 0;
+    fclose (file);
+    if (error) {
+        lc_where_error (where, "cannot read it: %s", strerror (error));
+        free (text);
+        return NULL;
+    }
+    if (size > LC_CLUSTER_FILE_MAX) {
+        lc_where_error (where, "larger than %d bytes; is it really a cluster file?",
+                 LC_CLUSTER_FILE_MAX);
+        free (text);
+        return NULL;
+    }
+    text [size] = 0;
+    *size_p = size;
+    return text;
+}
+
+//  A character zconfig accepts in a name
+static bool
+s_zpl_namechar (char c)
+{
+    return isalnum ((unsigned char) c) || strchr ("$-_@.&+/", c);
+}
+
+//  True if only spaces or a comment follow
+static bool
+s_zpl_eoln (const char *scan)
+{
+    while (isspace ((unsigned char) *scan))
+        scan++;
+    return *scan == 0 || *scan == '#';
+}
+
+//  Checks one trimmed line against zconfig's grammar; returns NULL or what
+//  is wrong. *level is the line's level, or -1 when it names nothing.
+static const char *
+s_zpl_line (const char *line, int last_level, int *level)
+{
+    *level = -1;
+    if (line [0] == '#')
+        return NULL;
+    size_t indent = strspn (line, " ");
+    const char *scan = line + indent;
+    if (*scan == '\t')
+        return "a tab in the indentation; indent with 4 spaces per level";
+    if (indent % 4)             //  zconfig refuses a misindented comment too
+        return "indent with 4 spaces per level";
+    const char *name = scan;
+    while (*scan && s_zpl_namechar (*scan))
+        scan++;
+    if (scan == name) {
+        if (s_zpl_eoln (scan))
+            return NULL;        //  blank or comment
+        return "expected NAME or NAME = VALUE";
+    }
+    if (*name == '/' || scan [-1] == '/')
+        return "a name may not start or end with '/'";
+    *level = (int) (indent / 4);
+    if (*level > last_level + 1)
+        return "indented deeper than one level below the line above";
+    while (isspace ((unsigned char) *scan))
+        scan++;
+    if (*scan != '=')
+        return s_zpl_eoln (scan)? NULL: "expected NAME or NAME = VALUE";
+    scan++;
+    while (isspace ((unsigned char) *scan))
+        scan++;
+    if (*scan == '"' || *scan == '\'') {
+        const char *quote = strchr (scan + 1, *scan);
+        if (!quote)
+            return "the quoted value has no closing quote";
+        if (!s_zpl_eoln (quote + 1))
+            return "text after the quoted value";
+    }
+    return NULL;
+}
+
+//  Checks the text line by line, so that zconfig never fails on it
+static int
+s_zpl_check (const lc_where_t *where, const char *text, size_t size)
+{
+    if (strlen (text) != size) {
+        int lineno = 1;
+        for (const char *c = text; *c; c++)
+            lineno += *c == '\n';
+        lc_where_error (where, "line %d: a NUL byte; a cluster file is text", lineno);
+        return -1;
+    }
+    char line [LC_ZPL_LINE_MAX + 1];
+    int last_level = -1;
+    int lineno = 0;
+    while (*text) {
+        lineno++;
+        size_t length = strcspn (text, "\n");
+        if (length > LC_ZPL_LINE_MAX) {
+            lc_where_error (where, "line %d: longer than %d bytes", lineno, LC_ZPL_LINE_MAX);
+            return -1;
+        }
+        memcpy (line, text, length);
+        line [length] = 0;
+        text += length + (text [length] == '\n');
+        while (length && isspace ((unsigned char) line [length - 1]))
+            line [--length] = 0;
+
+        int level;
+        const char *problem = s_zpl_line (line, last_level, &level);
+        if (problem) {
+            char quoted [LC_QUOTE_MAX];
+            lc_where_error (where, "line %d: %s, got '%s'", lineno, problem,
+                     lc_value_quote (line, quoted, sizeof quoted));
+            return -1;
+        }
+        if (level >= 0)
+            last_level = level;
+    }
+    return 0;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Sections -> layers
+
+//  Reads the key = value children of a section into layer. The `machine`
+//  children of the cluster section are skipped.
+static int
+s_section_read (const lc_where_t *where, zconfig_t *section, unsigned scope,
+                lc_layer_t *layer)
+{
+    memset (layer, 0, sizeof *layer);
+    for (zconfig_t *item = zconfig_child (section); item; item = zconfig_next (item)) {
+        const char *name = zconfig_name (item);
+        if (!where->machine && streq (name, "machine"))
+            continue;
+        int setting = lc_setting_find (name, scope);
+        if (setting < 0) {
+            char quoted [LC_QUOTE_MAX];
+            char names [S_NAMES_MAX];
+            lc_setting_names (scope, where->machine? NULL: "machine", names, sizeof names);
+            lc_where_error (where, "unknown key '%s' (expected %s)",
+                            lc_value_quote (name, quoted, sizeof quoted), names);
+            return -1;
+        }
+        if (!lc_layer_has (layer, setting) && zconfig_child (item)) {
+            lc_where_error (where, "%s: has indented lines under it; a key holds "
+                            "one value, on its own line", name);
+            return -1;
+        }
+        if (lc_layer_read (layer, setting, where, name, zconfig_value (item)))
+            return -1;
+    }
+    return 0;
+}
+
+//  Reads one `machine = ID` section into a new member
+static int
+s_member_read (lc_cluster_t *self, const lc_where_t *cluster_where, zconfig_t *item)
+{
+    lc_value_t id;
+    if (lc_value_check (cluster_where, "machine", LC_KIND_ID, zconfig_value (item), &id))
+        return -1;
+    lc_where_t where = *cluster_where;
+    where.machine = id.whole;
+    if (lc_cluster_member (self, id.whole)) {
+        lc_where_error (&where, "appears twice; machine ids are unique in a run");
+        return -1;
+    }
+    if (self->member_count == LC_MACHINES_MAX) {
+        lc_where_error (&where, "one machine too many; a run has at most %d",
+                        LC_MACHINES_MAX);
+        return -1;
+    }
+    lc_member_t *member = &self->members [self->member_count];
+    memset (member, 0, sizeof *member);
+    if (s_section_read (&where, item, LC_SCOPE_MACHINE, &member->layer))
+        return -1;
+    if (!lc_layer_has (&member->layer, LC_SETTING_ENDPOINT)) {
+        lc_where_error (&where, "endpoint is missing; add the endpoint its peers "
+                        "connect to, e.g. endpoint = tcp://192.168.1.10:5551");
+        return -1;
+    }
+    member->id = id.whole;
+    self->member_count++;
+    return 0;
+}
+
+//  Gives a setting the member has no key for its default, kept in member
+static void
+s_member_default (lc_member_t *member, lc_setting_t setting, const char *text)
+{
+    member->layer.given |= 1u << setting;
+    member->layer.values [setting].text = text;
+}
+
+//  Fills in the default bind and host; after sorting, as they point into
+//  the member itself
+static void
+s_member_defaults (lc_member_t *member)
+{
+    const char *endpoint = lc_member_text (member, LC_SETTING_ENDPOINT);
+    if (!lc_layer_has (&member->layer, LC_SETTING_BIND)) {
+        lc_endpoint_default_bind (endpoint, member->default_bind);
+        s_member_default (member, LC_SETTING_BIND, member->default_bind);
+    }
+    if (!lc_layer_has (&member->layer, LC_SETTING_HOST)) {
+        lc_endpoint_default_host (endpoint, member->default_host);
+        s_member_default (member, LC_SETTING_HOST, member->default_host);
+    }
+}
+
+static int
+s_member_compare (const void *a, const void *b)
+{
+    uint32_t id_a = ((const lc_member_t *) a)->id;
+    uint32_t id_b = ((const lc_member_t *) b)->id;
+    return (id_a > id_b) - (id_a < id_b);
+}
+
+//  Finds the one `cluster` section at the top of the file
+static zconfig_t *
+s_cluster_section (const lc_where_t *where, zconfig_t *root)
+{
+    zconfig_t *section = NULL;
+    char quoted [LC_QUOTE_MAX];
+    for (zconfig_t *item = zconfig_child (root); item; item = zconfig_next (item)) {
+        if (!streq (zconfig_name (item), "cluster")) {
+            lc_where_error (where, "unknown section '%s'; the file holds one "
+                            "'cluster' section",
+                            lc_value_quote (zconfig_name (item), quoted, sizeof quoted));
+            return NULL;
+        }
+        if (section) {
+            lc_where_error (where, "cluster: appears twice; one file describes one run");
+            return NULL;
+        }
+        section = item;
+    }
+    if (!section) {
+        lc_where_error (where, "no 'cluster' section; the file starts with a line 'cluster'");
+        return NULL;
+    }
+    if (*zconfig_value (section)) {
+        lc_where_error (where, "cluster: takes no value, got '%s'; the settings go on "
+                        "indented lines under it",
+                        lc_value_quote (zconfig_value (section), quoted, sizeof quoted));
+        return NULL;
+    }
+    return section;
+}
+
+//  Two machines may not share an endpoint
+static int
+s_endpoints_check (const lc_cluster_t *self, const lc_where_t *where)
+{
+    for (size_t i = 0; i < self->member_count; i++) {
+        const char *endpoint = lc_member_text (&self->members [i], LC_SETTING_ENDPOINT);
+        for (size_t j = 0; j < i; j++)
+            if (streq (endpoint, lc_member_text (&self->members [j], LC_SETTING_ENDPOINT))) {
+                lc_where_t member_where = *where;
+                member_where.machine = self->members [i].id;
+                lc_where_error (&member_where, "endpoint: '%s' is machine %" PRIu32
+                                "'s too; each machine needs its own",
+                                endpoint, self->members [j].id);
+                return -1;
+            }
+    }
+    return 0;
+}
+
+//  Reads the checked tree into self
+static int
+s_cluster_read (lc_cluster_t *self, const lc_where_t *where)
+{
+    zconfig_t *section = s_cluster_section (where, self->root);
+    if (!section
+    ||  s_section_read (where, section, LC_SCOPE_CLUSTER, &self->layer))
+        return -1;
+    for (zconfig_t *item = zconfig_child (section); item; item = zconfig_next (item))
+        if (streq (zconfig_name (item), "machine")
+        &&  s_member_read (self, where, item))
+            return -1;
+    if (self->member_count == 0) {
+        lc_where_error (where, "cluster: no machine sections; add one 'machine = ID' "
+                        "section per machine");
+        return -1;
+    }
+    qsort (self->members, self->member_count, sizeof self->members [0], s_member_compare);
+    for (size_t i = 0; i < self->member_count; i++)
+        s_member_defaults (&self->members [i]);
+    return s_endpoints_check (self, where);
+}
+
+
+//  --------------------------------------------------------------------------
+//  The cluster
+
+lc_cluster_t *
+lc_cluster_load (const char *path, const char *program)
+{
+    assert (path);
+    assert (program);
+    lc_where_t where = { program, path, 0 };
+    size_t size;
+    char *text = s_read_file (&where, &size);
+    if (!text)
+        return NULL;
+    if (s_zpl_check (&where, text, size)) {
+        free (text);
+        return NULL;
+    }
+    zchunk_t *chunk = zchunk_new (text, size);
+    free (text);
+    assert (chunk);
+    zconfig_t *root = zconfig_chunk_load (chunk);
+    zchunk_destroy (&chunk);
+    if (!root) {
+        //  Not expected after s_zpl_check; zconfig has said why on stdout
+        lc_where_error (&where, "not a valid ZPL file (see docs/cli.md)");
+        return NULL;
+    }
+    lc_cluster_t *self = calloc (1, sizeof *self);
+    assert (self);
+    self->root = root;
+    if (s_cluster_read (self, &where))
+        lc_cluster_destroy (&self);
+    return self;
+}
+
+void
+lc_cluster_destroy (lc_cluster_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        zconfig_destroy (&(*self_p)->root);
+        free (*self_p);
+        *self_p = NULL;
+    }
+}
+
+const lc_member_t *
+lc_cluster_member (const lc_cluster_t *self, uint32_t id)
+{
+    assert (self);
+    for (size_t i = 0; i < self->member_count; i++)
+        if (self->members [i].id == id)
+            return &self->members [i];
+    return NULL;
+}
+
+const char *
+lc_member_text (const lc_member_t *member, lc_setting_t setting)
+{
+    assert (member);
+    return lc_layer_has (&member->layer, setting)? member->layer.values [setting].text: NULL;
+}
+
+void
+lc_cluster_print (const lc_cluster_t *self, FILE *out)
+{
+    assert (self);
+    assert (out);
+    fprintf (out, "run %.17g %.17g\n",
+             lc_layer_value (&self->layer, LC_SETTING_DURATION)->real,
+             lc_layer_value (&self->layer, LC_SETTING_SPEED)->real);
+    for (size_t i = 0; i < self->member_count; i++)
+        fprintf (out, "machine %" PRIu32 " %s\n", self->members [i].id,
+                 lc_member_text (&self->members [i], LC_SETTING_HOST));
+}
+
+int
+lc_cluster_main (int argc, char *argv [])
+{
+    if (argc == 2 && (streq (argv [1], "--help") || streq (argv [1], "-h"))) {
+        printf ("usage: lclock cluster FILE\n\n"
+                "Checks a cluster file as 'lclock machine --cluster' does and prints\n"
+                "'run DURATION SPEED', then 'machine ID HOST' per machine, ascending\n"
+                "by id (launch/runlan.sh reads it). Exit status 0, or 2 after a\n"
+                "one-line error naming the file and the key.\n");
+        return LC_EXIT_OK;
+    }
+    if (argc != 2 || argv [1][0] == '-') {
+        fprintf (stderr, "lclock cluster: expected FILE (try 'lclock cluster --help')\n");
+        return LC_EXIT_USAGE;
+    }
+    lc_cluster_t *cluster = lc_cluster_load (argv [1], "lclock cluster");
+    if (!cluster)
+        return LC_EXIT_USAGE;
+    lc_cluster_print (cluster, stdout);
+    lc_cluster_destroy (&cluster);
+    return LC_EXIT_OK;
+}

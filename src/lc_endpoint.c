@@ -1,0 +1,110 @@
+/*  lc_endpoint.c - endpoint text: its syntax, the host of a tcp://
+    endpoint, the default bind and host of a cluster-file endpoint.
+
+    An endpoint is ZeroMQ's TRANSPORT://ADDRESS, printable, without
+    spaces, shorter than LC_ENDPOINT_MAX. A tcp:// address is
+    [SOURCE;]HOST:PORT, HOST a name, an IPv4 address, an IPv6 address in
+    brackets (`[::1]`) or, to bind, `*`.
+*/
+#include "lc_endpoint.h"
+
+#include <arpa/inet.h>
+#include <assert.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#define S_TCP           "tcp://"    //  the one transport with a host
+
+
+lc_endpoint_fault_t
+lc_endpoint_check (const char *text, bool connect)
+{
+    size_t length = strlen (text);
+    if (length == 0 || length >= LC_ENDPOINT_MAX)
+        return LC_ENDPOINT_BAD;
+    for (size_t i = 0; i < length; i++)
+        if (!isgraph ((unsigned char) text [i]))
+            return LC_ENDPOINT_BAD;
+    const char *separator = strstr (text, "://");
+    if (!separator || separator == text || separator [3] == 0)
+        return LC_ENDPOINT_BAD;
+    for (const char *c = text; c < separator; c++)
+        if (!isalnum ((unsigned char) *c))
+            return LC_ENDPOINT_BAD;
+    if (connect && separator [3] == '*')
+        return LC_ENDPOINT_BAD;
+    return LC_ENDPOINT_OK;
+}
+
+//  Finds the host of a tcp:// endpoint: [*start, *start + *length). With
+//  a source ("tcp://eth0;host:port") the host is the part after ';'.
+//  Returns false for other transports or when there is no ":port".
+static bool
+s_host (const char *endpoint, const char **start, size_t *length)
+{
+    if (strncmp (endpoint, S_TCP, strlen (S_TCP)) != 0)
+        return false;
+    const char *address = endpoint + strlen (S_TCP);
+    const char *colon = strrchr (address, ':');
+    if (!colon)
+        return false;
+    const char *semicolon = memchr (address, ';', colon - address);
+    *start = semicolon? semicolon + 1: address;
+    *length = colon - *start;
+    return true;
+}
+
+//  Takes the brackets off an IPv6 host ("[::1]" is "::1")
+static void
+s_unbracket (const char **host, size_t *length)
+{
+    if (*length >= 2 && (*host) [0] == '[' && (*host) [*length - 1] == ']') {
+        (*host)++;
+        *length -= 2;
+    }
+}
+
+//  True if the host text is an IPv4 or IPv6 address ("[::1]" included)
+static bool
+s_host_is_ip (const char *host, size_t length)
+{
+    char text [LC_ENDPOINT_MAX];
+    s_unbracket (&host, &length);
+    if (length == 0 || length >= sizeof text)
+        return false;
+    memcpy (text, host, length);
+    text [length] = 0;
+    unsigned char address [sizeof (struct in6_addr)];
+    return inet_pton (AF_INET, text, address) == 1
+        || inet_pton (AF_INET6, text, address) == 1;
+}
+
+void
+lc_endpoint_default_bind (const char *endpoint, char *bind)
+{
+    assert (strlen (endpoint) < LC_ENDPOINT_MAX);
+    const char *host;
+    size_t length;
+    if (!s_host (endpoint, &host, &length))
+        strcpy (bind, endpoint);
+    else
+    if (s_host_is_ip (host, length))
+        //  A source part ("eth0;"), if any, is dropped: binding takes none
+        snprintf (bind, LC_ENDPOINT_MAX, S_TCP "%s", host);
+    else
+        snprintf (bind, LC_ENDPOINT_MAX, S_TCP "*%s", host + length);
+}
+
+void
+lc_endpoint_default_host (const char *endpoint, char *host_name)
+{
+    const char *host;
+    size_t length;
+    if (!s_host (endpoint, &host, &length) || length == 0) {
+        snprintf (host_name, LC_HOST_MAX, "localhost");
+        return;
+    }
+    s_unbracket (&host, &length);
+    snprintf (host_name, LC_HOST_MAX, "%.*s", (int) length, host);
+}
