@@ -12,6 +12,7 @@
 */
 #include "lc_analyze.h"
 #include "lc_log.h"
+#include "lc_summary.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -53,6 +54,8 @@ typedef struct {
     size_t arrived;             //  of which have arrived (the buffer)
     FILE *log;                  //  machine-ID.csv
     uint64_t rows;              //  rows written
+    uint64_t sent;              //  messages queued, one per recipient
+    uint64_t received;          //  recv rows
 } s_machine_t;
 
 static uint64_t s_rng = 0x9E3779B97F4A7C15ull;
@@ -133,6 +136,7 @@ s_tick (s_machine_t *machines, size_t count, s_machine_t *m, int64_t now)
         m->count--;
         m->arrived--;
         m->clock = (message->clock > m->clock ? message->clock : m->clock) + 1;
+        m->received++;
         s_message_row (&row, LC_EV_RECV, message);
         row.clock = m->clock;
         row.queue = m->arrived;
@@ -165,28 +169,31 @@ s_tick (s_machine_t *machines, size_t count, s_machine_t *m, int64_t now)
         row.peers [row.peer_count++] = (uint16_t) peer;
     }
     s_write (m, &row);
+    m->sent += row.peer_count;
     s_message_t message = { now + S_TRANSIT_US, m->id, m->seq, m->clock };
     for (size_t i = 0; i < row.peer_count; i++)
         s_push (&machines [row.peers [i] - 1], &message);
 }
 
 static void
-s_summary (const char *dir, const s_machine_t *m, double duration)
+s_summary (const char *dir, const s_machine_t *m, double duration, int64_t stop_us)
 {
     char path [4096];
     snprintf (path, sizeof path, "%s/machine-%u.json", dir, m->id);
-    FILE *file = fopen (path, "w");
-    if (!file) {
-        fprintf (stderr, "bench_analyze: cannot write %s\n", path);
+    lc_summary_t summary = {
+        .machine = m->id, .run_id = 0xbe7c4, .rate = m->rate, .speed = 1,
+        .duration = duration, .roll = S_ROLL, .seed = 1, .started = true,
+        .start_us = S_T0_US, .stop_reason = LC_STOP_DURATION, .stop_us = stop_us,
+        .ticks = m->ticks, .sent = m->sent, .received = m->received,
+        .unread = m->count, .final_clock = m->clock
+    };
+    snprintf (summary.version, sizeof summary.version, "%s", LCLOCK_VERSION);
+    snprintf (summary.bind, sizeof summary.bind, "tcp://127.0.0.1:%u", 20000 + m->id);
+    char error [LC_SUMMARY_ERROR_MAX];
+    if (lc_summary_write (&summary, path, error, sizeof error)) {
+        fprintf (stderr, "bench_analyze: %s\n", error);
         exit (1);
     }
-    fprintf (file, "{\"machine\": %u, \"version\": \"%s\", \"run_id\": \"bench\", "
-             "\"rate\": %u, \"speed\": 1, \"duration\": %.0f, \"roll\": %d, "
-             "\"seed\": 1, \"stop_reason\": \"duration\", \"restarts\": 0, "
-             "\"ticks\": %llu, \"final_clock\": %llu}\n", m->id, LCLOCK_VERSION,
-             m->rate, duration, S_ROLL, (unsigned long long) m->ticks,
-             (unsigned long long) m->clock);
-    fclose (file);
 }
 
 //  Writes the run; returns rows written
@@ -254,7 +261,7 @@ s_generate (const char *dir, uint64_t rows, size_t count)
             fprintf (stderr, "bench_analyze: cannot write a log\n");
             exit (1);
         }
-        s_summary (dir, m, duration);
+        s_summary (dir, m, duration, stop_us);
         total += m->rows;
         free (m->fifo);
     }

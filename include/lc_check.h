@@ -15,7 +15,8 @@
 #define LC_RULES    6           //  checks are numbered 1..LC_RULES
 
 //  What the analyzer knows of a machine before reading its log: its id
-//  (from the file name) and its JSON summary (docs/log-format.md).
+//  (from the file name) and its JSON summary (docs/log-format.md), read
+//  by lc_summary.
 typedef struct {
     uint32_t id;                //  machine id, from machine-ID.csv
     uint32_t rate;              //  ticks per model second; 0 if unknown
@@ -23,12 +24,21 @@ typedef struct {
     double duration;            //  model seconds the run was to last
     uint64_t roll;              //  roll K of the run
     uint64_t seed;              //  run seed
+    bool curve;                 //  links authenticated with CURVE
     uint64_t restarts;          //  times the machine was resumed
+    uint64_t ticks;             //  ticks done, as the summary says
+    uint64_t late_ticks;        //  ticks run late
     uint64_t sent;              //  messages queued, one per recipient
     uint64_t send_failed;       //  messages not queued
+    uint64_t received;          //  recv rows, as the summary says
+    uint64_t unread;            //  unread rows, as the summary says
+    uint64_t unacked;           //  unacked rows, as the summary says
+    uint64_t retransmitted;     //  messages sent again
+    uint64_t duplicates;        //  messages taken in twice, dropped
     uint64_t rejected;          //  bad messages dropped
     uint64_t bad_connections;   //  connections ZeroMQ dropped
     uint64_t untrusted;         //  CURVE clients refused
+    uint64_t final_clock;       //  clock at the end, as the summary says
     char stop_reason [LC_STOP_REASON_MAX];  //  "duration", ...; "" if none
     char run_id [LC_STOP_REASON_MAX * 2];   //  run id; "" if none
 } lc_meta_t;

@@ -11,8 +11,10 @@
 #include "lc_stats.h"
 #include "lc_report.h"
 #include "lc_file.h"
+#include "lc_summary.h"
 
 #include <dirent.h>
+#include <inttypes.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -66,55 +68,50 @@ s_log_name (const char *name, uint32_t *id)
     return true;
 }
 
-static uint64_t
-s_json_uint (json_t *object, const char *key)
-{
-    json_t *value = json_object_get (object, key);
-    if (json_is_integer (value) && json_integer_value (value) >= 0)
-        return (uint64_t) json_integer_value (value);
-    //  A real: how the machine writes a seed above INT64_MAX
-    double real = json_real_value (value);
-    if (json_is_real (value) && real >= 0)
-        return real < 0x1p64 ? (uint64_t) real : UINT64_MAX;
-    return 0;
-}
-
-static void
-s_json_text (json_t *object, const char *key, char *text, size_t size)
-{
-    const char *value = json_string_value (json_object_get (object, key));
-    snprintf (text, size, "%s", value ? value : "");
-}
-
-//  Reads machine-ID.json into meta. Returns 0, or -1 said on stderr.
+//  Reads machine-ID.json (lc_summary, strict) into meta. Returns 0, or -1
+//  said on stderr.
 static int
 s_load_summary (const char *dir, lc_meta_t *meta)
 {
     char path [S_PATH_MAX];
     snprintf (path, sizeof path, "%s/machine-%u.json", dir, meta->id);
-    json_error_t error;
-    json_t *root = json_load_file (path, 0, &error);
-    if (!root || !json_is_object (root)) {
-        fprintf (stderr, "lclock analyze: cannot read %s: %s (every machine-ID.csv "
-                 "needs its machine-ID.json beside it)\n", path,
-                 root ? "not a JSON object" : error.text);
-        json_decref (root);
+    lc_summary_t summary;
+    char error [LC_SUMMARY_ERROR_MAX];
+    if (lc_summary_read (&summary, path, error, sizeof error)) {
+        fprintf (stderr, "lclock analyze: %s%s\n", error, access (path, F_OK) == 0 ? ""
+                 : " (every machine-ID.csv needs its machine-ID.json beside it)");
         return -1;
     }
-    meta->rate = (uint32_t) s_json_uint (root, "rate");
-    meta->speed = json_number_value (json_object_get (root, "speed"));
-    meta->duration = json_number_value (json_object_get (root, "duration"));
-    meta->roll = s_json_uint (root, "roll");
-    meta->seed = s_json_uint (root, "seed");
-    meta->restarts = s_json_uint (root, "restarts");
-    meta->sent = s_json_uint (root, "sent");
-    meta->send_failed = s_json_uint (root, "send_failed");
-    meta->rejected = s_json_uint (root, "rejected");
-    meta->bad_connections = s_json_uint (root, "bad_connections");
-    meta->untrusted = s_json_uint (root, "untrusted");
-    s_json_text (root, "stop_reason", meta->stop_reason, sizeof meta->stop_reason);
-    s_json_text (root, "run_id", meta->run_id, sizeof meta->run_id);
-    json_decref (root);
+    if (summary.machine != meta->id) {
+        fprintf (stderr, "lclock analyze: %s: key 'machine': %u, but the file is "
+                 "machine %u's\n", path, summary.machine, meta->id);
+        lc_summary_reset (&summary);
+        return -1;
+    }
+    meta->rate = summary.rate;
+    meta->speed = summary.speed;
+    meta->duration = summary.duration;
+    meta->roll = summary.roll;
+    meta->seed = summary.seed;
+    meta->curve = summary.curve;
+    meta->restarts = summary.restarts;
+    meta->ticks = summary.ticks;
+    meta->late_ticks = summary.late_ticks;
+    meta->sent = summary.sent;
+    meta->send_failed = summary.send_failed;
+    meta->received = summary.received;
+    meta->unread = summary.unread;
+    meta->unacked = summary.unacked;
+    meta->retransmitted = summary.retransmitted;
+    meta->duplicates = summary.duplicates;
+    meta->rejected = summary.rejected;
+    meta->bad_connections = summary.bad_connections;
+    meta->untrusted = summary.untrusted;
+    meta->final_clock = summary.final_clock;
+    const char *reason = lc_stop_reason_name (summary.stop_reason);
+    snprintf (meta->stop_reason, sizeof meta->stop_reason, "%s", reason ? reason : "");
+    snprintf (meta->run_id, sizeof meta->run_id, "%016" PRIx64, summary.run_id);
+    lc_summary_reset (&summary);
     return 0;
 }
 

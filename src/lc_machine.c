@@ -26,10 +26,10 @@
 #include "lc_config.h"
 #include "lc_file.h"
 #include "lc_log.h"
+#include "lc_summary.h"
 #include "lc_wire.h"
 
 #include <czmq.h>
-#include <jansson.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -114,7 +114,7 @@ typedef struct {
     char *csv_path;             //  log-dir/machine-ID.csv
     char *json_path;            //  log-dir/machine-ID.json
     int64_t t0_ns;              //  monotonic time of the start row
-    double stop_time;           //  wall time of the stop row
+    int64_t stop_us;            //  wall time of the stop row, us
     uint64_t ticks_due;         //  ticks of the run: floor (rate * duration)
     int64_t end_ns;             //  monotonic end: t0 + duration / speed
     uint64_t tick;              //  last tick run
@@ -134,7 +134,7 @@ typedef struct {
     s_rate_limit_t reports [S_REPORT_KINDS];    //  stderr reports, by kind
     uint8_t *fd_valid;          //  per PULL connection fd: 1 once a valid
                                 //  message came through it
-    const char *stop_reason;    //  duration, signal, error
+    lc_stop_reason_t stop_reason;   //  why it stopped (when S_DONE)
     int exit_status;            //  what the process returns
 } s_machine_t;
 
@@ -237,55 +237,47 @@ static int
 s_write_summary (s_machine_t *self)
 {
     lc_config_t *config = self->config;
-    json_t *peers = json_array ();
-    for (size_t i = 0; i < self->peer_count; i++)
-        json_array_append_new (peers, json_pack ("{s:i, s:s}",
-            "id", (json_int_t) self->peers [i].id,
-            "endpoint", self->peers [i].endpoint));
-    char run_id [17];
-    snprintf (run_id, sizeof run_id, "%016" PRIx64, self->settings.run_id);
-    json_t *root = json_pack (
-        "{s:i, s:s, s:s, s:i, s:f, s:f, s:i, s:o, s:s, s:o,"
-        " s:o, s:o, s:o, s:i, s:i, s:i, s:f,"
-        " s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
-        "machine", (json_int_t) config->id,
-        "version", LCLOCK_VERSION,
-        "run_id", run_id,
-        "rate", (json_int_t) self->rate,
-        "speed", self->settings.speed,
-        "duration", self->settings.duration,
-        "roll", (json_int_t) self->settings.roll,
-        "seed", json_integer ((json_int_t) self->seed),
-        "bind", config->bind,
-        "peers", peers,
-        "start_time", self->t0_wall_us ? json_real ((double) self->t0_wall_us / 1e6)
-                                       : json_null (),
-        "stop_time", self->phase == S_DONE ? json_real (self->stop_time) : json_null (),
-        "stop_reason", self->phase == S_DONE ? json_string (self->stop_reason) : json_null (),
-        "restarts", (json_int_t) self->restarts,
-        "ticks", (json_int_t) self->tick,
-        "late_ticks", (json_int_t) self->late_ticks,
-        "max_lateness_ms", (double) llround ((double) self->max_lateness_ns / 1e3) / 1e3,
-        "sent", (json_int_t) self->sent,
-        "send_failed", (json_int_t) self->send_failed,
-        "received", (json_int_t) self->received,
-        "unread", (json_int_t) self->unread,
-        "rejected", (json_int_t) self->rejected,
-        "bad_connections", (json_int_t) self->bad_connections,
-        "untrusted", (json_int_t) self->untrusted,
-        "final_clock", (json_int_t) self->clock);
-    if (!root) {
-        s_say (self, "cannot build the JSON summary");
-        return -1;
+    lc_summary_t summary = {
+        .machine = config->id,
+        .run_id = self->settings.run_id,
+        .rate = self->rate,
+        .speed = self->settings.speed,
+        .duration = self->settings.duration,
+        .roll = self->settings.roll,
+        .seed = self->seed,
+        .curve = self->cert != NULL,
+        .started = self->t0_wall_us != 0,
+        .start_us = self->t0_wall_us,
+        .stop_reason = self->phase == S_DONE ? self->stop_reason : LC_STOP_NONE,
+        .stop_us = self->stop_us,
+        .restarts = self->restarts,
+        .ticks = self->tick,
+        .late_ticks = self->late_ticks,
+        .max_lateness_ms = (double) llround ((double) self->max_lateness_ns / 1e3) / 1e3,
+        .sent = self->sent,
+        .send_failed = self->send_failed,
+        .received = self->received,
+        .unread = self->unread,
+        .rejected = self->rejected,
+        .bad_connections = self->bad_connections,
+        .untrusted = self->untrusted,
+        .final_clock = self->clock
+    };
+    snprintf (summary.version, sizeof summary.version, "%s", LCLOCK_VERSION);
+    snprintf (summary.bind, sizeof summary.bind, "%s", config->bind);
+    summary.peer_count = config->peer_count;
+    summary.peers = malloc ((config->peer_count + 1) * sizeof *summary.peers);
+    assert (summary.peers);
+    for (size_t i = 0; i < config->peer_count; i++) {
+        summary.peers [i].id = config->peers [i].id;
+        snprintf (summary.peers [i].endpoint, sizeof summary.peers [i].endpoint,
+                  "%s", config->peers [i].endpoint);
     }
-    char *tmp = zsys_sprintf ("%s.tmp", self->json_path);
-    int rc = json_dump_file (root, tmp, JSON_INDENT (2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION (16));
-    if (rc == 0 && rename (tmp, self->json_path) != 0)
-        rc = -1;
+    char error [LC_SUMMARY_ERROR_MAX];
+    int rc = lc_summary_write (&summary, self->json_path, error, sizeof error);
     if (rc)
-        s_say (self, "cannot write %s: %s", self->json_path, strerror (errno));
-    json_decref (root);
-    zstr_free (&tmp);
+        s_say (self, "%s", error);
+    lc_summary_reset (&summary);
     return rc;
 }
 
@@ -532,7 +524,7 @@ s_start (s_machine_t *self)
 
 //  Stop ticking, tell the peers, drain for the grace period
 static void
-s_stop (s_machine_t *self, const char *reason)
+s_stop (s_machine_t *self, lc_stop_reason_t reason)
 {
     if (self->phase != S_RUN)
         return;
@@ -560,7 +552,7 @@ s_on_drained (zloop_t *loop, int timer_id, void *arg)
     lc_row_t row = { .event = LC_EV_STOP };
     s_log (self, &row);
     self->fifo_len = 0;
-    self->stop_time = (double) row.time_us / 1e6;
+    self->stop_us = row.time_us;
     self->phase = S_DONE;
     if (s_write_summary (self) && self->exit_status == LC_EXIT_OK)
         self->exit_status = LC_EXIT_FAILURE;
@@ -569,7 +561,7 @@ s_on_drained (zloop_t *loop, int timer_id, void *arg)
         s_say (self, "stopped (%s): %" PRIu64 " ticks, clock %" PRIu64
                ", sent %" PRIu64 ", received %" PRIu64 ", unread %" PRIu64
                ", late ticks %" PRIu64 " (worst %.3f ms)",
-               self->stop_reason, self->tick, self->clock, self->sent,
+               lc_stop_reason_name (self->stop_reason), self->tick, self->clock, self->sent,
                self->received, self->unread, self->late_ticks,
                (double) self->max_lateness_ns / 1e6);
     return -1;                  //  ends zloop
@@ -584,7 +576,7 @@ s_fatal_write (s_machine_t *self)
     lc_log_destroy (&self->log);
     self->exit_status = LC_EXIT_FAILURE;
     if (self->phase == S_RUN)
-        s_stop (self, "error");
+        s_stop (self, LC_STOP_ERROR);
 }
 
 //  --------------------------------------------------------------------------
@@ -646,7 +638,7 @@ s_on_tick (zloop_t *loop, zmq_pollitem_t *item, void *arg)
         return 0;
     s_reports_due (self, false);
     if (self->tick >= self->ticks_due && now >= self->end_ns)
-        s_stop (self, "duration");
+        s_stop (self, LC_STOP_DURATION);
     else
         s_arm (self, self->tick < self->ticks_due ? s_due_ns (self, self->tick + 1)
                                                   : self->end_ns);
@@ -702,7 +694,7 @@ s_settings_agree (s_machine_t *self, s_peer_t *peer, const lc_settings_t *theirs
     self->exit_status = LC_EXIT_USAGE;
     zsys_interrupted = 1;
     if (self->phase == S_RUN)
-        s_stop (self, "error");
+        s_stop (self, LC_STOP_ERROR);
     return false;
 }
 
@@ -1031,8 +1023,8 @@ s_on_start_timeout (zloop_t *loop, int timer_id, void *arg)
                    self->peers [i].refused == 1 ? "" : "s");
     //  No event log (it is created at the start), but a summary that says
     //  why this machine never started
-    self->stop_reason = "start_timeout";
-    self->stop_time = (double) s_wall_us () / 1e6;
+    self->stop_reason = LC_STOP_START_TIMEOUT;
+    self->stop_us = s_wall_us ();
     self->phase = S_DONE;
     s_write_summary (self);
     self->exit_status = LC_EXIT_START_TIMEOUT;
@@ -1055,7 +1047,7 @@ s_on_signal (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     }
     if (!self->config->quiet && self->phase == S_RUN)
         s_say (self, "signal %u: stopping", info.ssi_signo);
-    s_stop (self, "signal");
+    s_stop (self, LC_STOP_SIGNAL);
     return 0;
 }
 
@@ -1218,24 +1210,22 @@ s_destroy (s_machine_t *self)
 static int
 s_load_resume (s_machine_t *self)
 {
-    json_error_t error;
-    json_t *summary = json_load_file (self->json_path, 0, &error);
-    json_int_t rate = 0, restarts = 0;
-    json_t *seed = NULL;
-    if (!summary
-    ||  json_unpack_ex (summary, &error, 0, "{s:I, s:o, s:I}", "rate", &rate,
-                        "seed", &seed, "restarts", &restarts) != 0
-    ||  rate < 1 || rate > LC_RATE_MAX || !json_is_integer (seed)
-    ||  json_integer_value (seed) < 0) {
-        s_say (self, "--resume: %s: %s", self->json_path,
-               summary ? error.text : "cannot read it");
-        json_decref (summary);
+    lc_summary_t summary;
+    char error [LC_SUMMARY_ERROR_MAX];
+    if (lc_summary_read (&summary, self->json_path, error, sizeof error)) {
+        s_say (self, "--resume: %s", error);
         return -1;
     }
-    self->rate = (uint32_t) rate;
-    self->seed = (uint64_t) json_integer_value (seed);
-    self->restarts = (uint64_t) restarts + 1;
-    json_decref (summary);
+    if (summary.machine != self->config->id) {
+        s_say (self, "--resume: %s is the summary of machine %u, not %u",
+               self->json_path, summary.machine, self->config->id);
+        lc_summary_reset (&summary);
+        return -1;
+    }
+    self->rate = summary.rate;
+    self->seed = summary.seed;
+    self->restarts = summary.restarts + 1;
+    lc_summary_reset (&summary);
     //  A fresh stream: the restart must not replay the first one's rolls
     lc_rng_seed (&self->rng, self->seed + self->restarts, self->config->id);
 
@@ -1405,7 +1395,7 @@ s_run (s_machine_t *self)
     if (self->phase == S_RUN || self->phase == S_DRAIN) {
         //  Ended by an error in the middle of the run: complete the logs
         if (self->phase == S_RUN)
-            s_stop (self, "error");
+            s_stop (self, LC_STOP_ERROR);
         s_on_drained (NULL, 0, self);
     }
     return self->exit_status;
@@ -1422,7 +1412,7 @@ lc_machine_main (int argc, char *argv [])
         return rc > 0 ? LC_EXIT_OK : LC_EXIT_USAGE;
     }
     s_machine_t self = { .config = config, .announce_timer = -1, .timeout_timer = -1,
-                         .stop_reason = "error", .tick_item.fd = -1,
+                         .stop_reason = LC_STOP_ERROR, .tick_item.fd = -1,
                          .signal_item.fd = -1 };
     s_settle_settings (&self);
     rc = s_run (&self);
