@@ -7,16 +7,21 @@
     is found on PATH, or named by LCLOCK_GNUPLOT (tests point it at a
     missing file to see the note).
 
-    The ShiViz log (docs/analysis.md) is one line per row:
+    The ShiViz log (docs/analysis.md) is one line per row, after two lines
+    that ShiViz's "upload a file" takes as its settings (js/shiviz.js):
+    line 1 the log parsing regex, line 2 the multiple-executions delimiter,
+    empty here (one execution):
 
         (?<host>\S+) (?<clock>\{[^}]*\}) (?<event>.*)
+
         m1 {"m1":1} start lamport=0 queue=0 time=1000.000000
         m1 {"m1":2} send 1:1 to m3 lamport=1 queue=0 time=1000.500000
         m3 {"m1":2,"m3":2} recv 1:1 from m1 lamport=2 queue=0 time=1000.500200
 
-    The first line is the regex to paste into ShiViz. Every row is an event
-    of its host: the host's own entry rises by 1; a recv first takes the
-    entry-wise maximum with the vector clock of its send.
+    Pasted instead, line 1 goes into the regex field and lines 3 on into
+    the log. Every row is an event of its host: the host's own entry rises
+    by 1; a recv first takes the entry-wise maximum with the vector clock
+    of its send.
 */
 #include "lc_report.h"
 
@@ -453,7 +458,8 @@ lc_report_markdown (const lc_run_t *run, FILE *out)
     fprintf (out, "\nSpace-time window: model seconds %g to %g.\n",
              run->window_from, run->window_to);
     if (run->shiviz)
-        fprintf (out, "\nShiViz log: `%s` (first line: the regex to paste).\n", run->shiviz);
+        fprintf (out, "\nShiViz log: `%s` (upload it to ShiViz as it is, or paste "
+                 "line 1 as the regex and lines 3 on as the log).\n", run->shiviz);
     return ferror (out) ? -1 : 0;
 }
 
@@ -661,7 +667,7 @@ lc_shiviz_new (FILE *out, const lc_meta_t *machines, size_t count)
         lc_shiviz_destroy (&self);
         return NULL;
     }
-    fprintf (out, "%s\n", S_SHIVIZ_REGEX);
+    fprintf (out, "%s\n\n", S_SHIVIZ_REGEX);
     return self;
 }
 

@@ -118,7 +118,8 @@ if command -v gnuplot >/dev/null; then
         grep -q "($p.png)" "$LC_WORK/plots/report.md" || fail "report.md does not link $p.png"
     done
     head -n 1 "$LC_WORK/run.shiviz" | grep -q '(?<host>' || fail "ShiViz: first line is not the regex"
-    [ "$(wc -l <"$LC_WORK/run.shiviz")" = 18 ] || fail "ShiViz: expected 17 events + regex"
+    [ -z "$(sed -n 2p "$LC_WORK/run.shiviz")" ] || fail "ShiViz: line 2 (the delimiter) is not empty"
+    [ "$(wc -l <"$LC_WORK/run.shiviz")" = 19 ] || fail "ShiViz: expected regex + empty line + 17 events"
 fi
 rc=0; LCLOCK_GNUPLOT=/nonexistent/gnuplot "$LCLOCK" analyze "$LC_FIXTURES/break2" \
     --out "$LC_WORK/nognuplot" >/dev/null 2>"$LC_WORK/e5" || rc=$?

@@ -111,6 +111,10 @@ test_shiviz (void **state)
     char line [S_LINE_MAX];
     assert_non_null (fgets (line, sizeof line, file));
     assert_string_equal (line, "(?<host>\\S+) (?<clock>\\{[^}]*\\}) (?<event>.*)\n");
+    //  ShiViz's upload (its js/shiviz.js) takes line 2 as the delimiter of
+    //  multiple executions: it must be empty, the log starts on line 3
+    assert_non_null (fgets (line, sizeof line, file));
+    assert_string_equal (line, "\n");
     static s_event_t events [S_EVENTS_MAX];
     size_t count = 0;
     while (fgets (line, sizeof line, file)) {
@@ -123,6 +127,17 @@ test_shiviz (void **state)
     }
     fclose (file);
     assert_int_equal (count, 17);
+
+    //  ShiViz's own rules (js/model/vectorTimestamp.js, modelGraph.js):
+    //  each event carries its host's entry; a host's entries are 1, 2, ...
+    //  in its order; an entry for another host names one of that host's
+    //  events
+    uint64_t seen [S_HOSTS_MAX] = { 0 };
+    for (size_t i = 0; i < count; i++)
+        assert_int_equal (events [i].vector [events [i].host], ++seen [events [i].host]);
+    for (size_t i = 0; i < count; i++)
+        for (int h = 0; h < S_HOSTS_MAX; h++)
+            assert_true (events [i].vector [h] <= seen [h]);
 
     //  Hand-checked lines: m1's recv of 3:1 and m2's recv of 3:2
     bool seen_m1 = false, seen_m2 = false;
