@@ -48,8 +48,9 @@ const lc_member_t *
 const char *
     lc_member_text (const lc_member_t *member, lc_setting_t setting);
 
-//  What a LAN launcher needs: `run DURATION SPEED`, then one line
-//  `machine ID HOST` per machine, ascending by id.
+//  What a LAN launcher needs, one line each (docs/cli.md): `run DURATION
+//  SPEED`, `roll K`, `rate SPEC` (as written; if given), `seed N` (if
+//  given), then `machine ID HOST` per machine, ascending by id.
 void
     lc_cluster_print (const lc_cluster_t *self, FILE *out);
 

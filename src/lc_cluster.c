@@ -424,9 +424,15 @@ lc_cluster_print (const lc_cluster_t *self, FILE *out)
 {
     assert (self);
     assert (out);
+    const lc_layer_t *layer = &self->layer;
     fprintf (out, "run %.17g %.17g\n",
-             lc_layer_value (&self->layer, LC_SETTING_DURATION)->real,
-             lc_layer_value (&self->layer, LC_SETTING_SPEED)->real);
+             lc_layer_value (layer, LC_SETTING_DURATION)->real,
+             lc_layer_value (layer, LC_SETTING_SPEED)->real);
+    fprintf (out, "roll %" PRIu32 "\n", lc_layer_value (layer, LC_SETTING_ROLL)->whole);
+    if (lc_layer_has (layer, LC_SETTING_RATE))
+        fprintf (out, "rate %s\n", layer->values [LC_SETTING_RATE].text);
+    if (lc_layer_has (layer, LC_SETTING_SEED))
+        fprintf (out, "seed %" PRIu64 "\n", layer->values [LC_SETTING_SEED].seed);
     for (size_t i = 0; i < self->member_count; i++)
         fprintf (out, "machine %" PRIu32 " %s\n", self->members [i].id,
                  lc_member_text (&self->members [i], LC_SETTING_HOST));
@@ -438,9 +444,14 @@ lc_cluster_main (int argc, char *argv [])
     if (argc == 2 && (streq (argv [1], "--help") || streq (argv [1], "-h"))) {
         printf ("usage: lclock cluster FILE\n\n"
                 "Checks a cluster file as 'lclock machine --cluster' does and prints\n"
-                "'run DURATION SPEED', then 'machine ID HOST' per machine, ascending\n"
-                "by id (launch/runlan.sh reads it). Exit status 0, or 2 after a\n"
-                "one-line error naming the file and the key.\n");
+                "its run settings and machines, one per line (launch/runlan.sh reads\n"
+                "them):\n\n"
+                "  run DURATION SPEED\n"
+                "  roll K\n"
+                "  rate SPEC          the cluster's rate as written, if given\n"
+                "  seed N             the cluster's seed, if given\n"
+                "  machine ID HOST    per machine, ascending by id\n\n"
+                "Exit status 0, or 2 after a one-line error naming the file and the key.\n");
         return LC_EXIT_OK;
     }
     if (argc != 2 || argv [1][0] == '-') {

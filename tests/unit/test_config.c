@@ -476,7 +476,8 @@ test_cluster_spec_example (void **state)
     //  `lclock cluster`: a host, else the endpoint's
     assert_int_equal (s_cluster_main (path), LC_EXIT_OK);
     assert_string_equal (s_err, "");
-    assert_string_equal (s_out, "run 60 1\nmachine 1 lab1\nmachine 2 192.168.1.11\n"
+    assert_string_equal (s_out, "run 60 1\nroll 10\nrate 1-6\nseed 42\nmachine 1 lab1\n"
+                                "machine 2 192.168.1.11\n"
                                 "machine 3 lab3.local\n");
     unlink (path);
 }
@@ -526,7 +527,7 @@ test_cluster_precedence (void **state)
     //  The launcher's view: defaults, and the host from the endpoint
     assert_int_equal (s_cluster_main (path), LC_EXIT_OK);
     assert_string_equal (s_err, "");
-    assert_string_equal (s_out, "run 60 1\nmachine 7 lab7\nmachine 8 ::1\n"
+    assert_string_equal (s_out, "run 60 1\nroll 10\nmachine 7 lab7\nmachine 8 ::1\n"
                                 "machine 9 box9\n");
     unlink (path);
 }
@@ -578,7 +579,33 @@ test_cluster_layers (void **state)
     assert_string_equal (config.endpoint, "tcp://10.0.0.2:5002");
     assert_true (config.duration == 2.5);
     assert_int_equal (s_cluster_main (path), LC_EXIT_OK);
-    assert_string_equal (s_out, "run 2.5 4\nmachine 1 10.0.0.1\nmachine 2 10.0.0.2\n");
+    assert_string_equal (s_out, "run 2.5 4\nroll 3\nrate 3-4\nseed 11\n"
+                                "machine 1 10.0.0.1\nmachine 2 10.0.0.2\n");
+    unlink (path);
+}
+
+//  `lclock cluster`: each run setting on its own line, the rate as written
+static void
+test_cluster_print (void **state)
+{
+    (void) state;
+    char path [PATH_SIZE];
+    s_write_file (path,
+        "cluster\n"
+        "    roll = 1\n"
+        "    rate = '4'      # quoted: the value is 4\n"
+        "    seed = 0\n"
+        "    duration = 0.5\n"
+        "    machine = 2\n"
+        "        endpoint = tcp://10.0.0.2:5002\n"
+        "        rate = 1-2\n"
+        "        seed = 7\n"
+        "    machine = 1\n"
+        "        endpoint = tcp://10.0.0.1:5001\n");
+    assert_int_equal (s_cluster_main (path), LC_EXIT_OK);
+    assert_string_equal (s_err, "");
+    assert_string_equal (s_out, "run 0.5 1\nroll 1\nrate 4\nseed 0\n"
+                                "machine 1 10.0.0.1\nmachine 2 10.0.0.2\n");
     unlink (path);
 }
 
@@ -793,6 +820,7 @@ main (void)
         cmocka_unit_test (test_cluster_spec_example),
         cmocka_unit_test (test_cluster_precedence),
         cmocka_unit_test (test_cluster_layers),
+        cmocka_unit_test (test_cluster_print),
         cmocka_unit_test (test_bad_clusters),
         cmocka_unit_test (test_bad_cluster_files),
         cmocka_unit_test (test_default_bind),
