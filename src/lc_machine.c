@@ -26,6 +26,7 @@
 #include "lc_config.h"
 #include "lc_file.h"
 #include "lc_log.h"
+#include "lc_model.h"
 #include "lc_summary.h"
 #include "lc_wire.h"
 
@@ -91,9 +92,8 @@ typedef struct {
 typedef struct {
     lc_config_t *config;        //  options and cluster file
     lc_settings_t settings;     //  run settings, as announced
-    uint32_t rate;              //  ticks per model second
     uint64_t seed;              //  the run seed
-    lc_rng_t rng;               //  this machine's RNG
+    lc_model_t model;           //  rate, tick, clock, seq, RNG (the rules)
     s_phase_t phase;            //  where the machine is
     zloop_t *loop;              //  the reactor
     zsock_t *pull;              //  our PULL socket, bound
@@ -117,9 +117,6 @@ typedef struct {
     int64_t stop_us;            //  wall time of the stop row, us
     uint64_t ticks_due;         //  ticks of the run: floor (rate * duration)
     int64_t end_ns;             //  monotonic end: t0 + duration / speed
-    uint64_t tick;              //  last tick run
-    uint64_t clock;             //  Lamport clock
-    uint64_t seq;               //  last send sequence number
     uint64_t late_ticks;        //  ticks run more than 1 ms after due
     int64_t max_lateness_ns;    //  worst lateness seen
     uint64_t sent;              //  messages queued, one per recipient
@@ -161,7 +158,7 @@ s_wall_us (void)
 static int64_t
 s_due_ns (s_machine_t *self, uint64_t k)
 {
-    double period = (double) S_NS_PER_SEC / ((double) self->rate * self->settings.speed);
+    double period = (double) S_NS_PER_SEC / ((double) self->model.rate * self->settings.speed);
     return self->t0_ns + (int64_t) llround ((double) k * period);
 }
 
@@ -240,7 +237,7 @@ s_write_summary (s_machine_t *self)
     lc_summary_t summary = {
         .machine = config->id,
         .run_id = self->settings.run_id,
-        .rate = self->rate,
+        .rate = self->model.rate,
         .speed = self->settings.speed,
         .duration = self->settings.duration,
         .roll = self->settings.roll,
@@ -251,7 +248,7 @@ s_write_summary (s_machine_t *self)
         .stop_reason = self->phase == S_DONE ? self->stop_reason : LC_STOP_NONE,
         .stop_us = self->stop_us,
         .restarts = self->restarts,
-        .ticks = self->tick,
+        .ticks = self->model.tick,
         .late_ticks = self->late_ticks,
         .max_lateness_ms = (double) llround ((double) self->max_lateness_ns / 1e3) / 1e3,
         .sent = self->sent,
@@ -261,7 +258,7 @@ s_write_summary (s_machine_t *self)
         .rejected = self->rejected,
         .bad_connections = self->bad_connections,
         .untrusted = self->untrusted,
-        .final_clock = self->clock
+        .final_clock = self->model.clock
     };
     snprintf (summary.version, sizeof summary.version, "%s", LCLOCK_VERSION);
     snprintf (summary.bind, sizeof summary.bind, "%s", config->bind);
@@ -292,8 +289,8 @@ s_log (s_machine_t *self, lc_row_t *row)
 {
     row->time_us = s_wall_us ();
     row->machine = self->config->id;
-    row->tick = self->tick;
-    row->clock = self->clock;
+    row->tick = self->model.tick;
+    row->clock = self->model.clock;
     row->queue = self->fifo_len;
     if (self->log && lc_log_write (self->log, row))
         s_fatal_write (self);
@@ -419,12 +416,17 @@ s_send_control (s_machine_t *self, s_peer_t *peer, lc_msg_type_t type)
 //  the peers the message is queued for and is written before any message
 //  leaves.
 static void
-s_send_event (s_machine_t *self, s_peer_t **targets, size_t target_count)
+s_send_event (s_machine_t *self, const lc_model_step_t *step)
 {
     lc_row_t row = { .event = LC_EV_SEND, .has_msg = true };
+    s_peer_t *targets [LC_PEERS_MAX];   //  the peers the roll chose
+    size_t target_count = 0;
+    if (step->to_all)
+        for (size_t i = 0; i < self->peer_count; i++)
+            targets [target_count++] = &self->peers [i];
+    else
+        targets [target_count++] = &self->peers [step->peer];
     s_peer_t *queued [LC_PEERS_MAX];    //  the peers the row names
-    self->clock = lc_clock_local (self->clock);
-    self->seq++;
     for (size_t i = 0; i < target_count; i++) {
         if (s_can_send (targets [i])) {
             queued [row.peer_count] = targets [i];
@@ -434,12 +436,12 @@ s_send_event (s_machine_t *self, s_peer_t **targets, size_t target_count)
             self->send_failed++;
     }
     row.msg_sender = self->config->id;
-    row.msg_seq = self->seq;
-    row.msg_clock = self->clock;
+    row.msg_seq = step->seq;
+    row.msg_clock = step->clock;
     s_log (self, &row);
 
     lc_wire_msg_t msg = { .type = LC_MSG_DATA, .sender = self->config->id,
-                          .seq = self->seq, .clock = self->clock };
+                          .seq = step->seq, .clock = step->clock };
     s_frames_t frames;
     s_encode (&msg, &frames);
     for (size_t i = 0; i < row.peer_count; i++) {
@@ -498,27 +500,26 @@ s_start (s_machine_t *self)
     s_log (self, &row);
     if (!resumed)
         self->t0_wall_us = row.time_us;
-    self->ticks_due = (uint64_t) floor ((double) self->rate * self->settings.duration + 1e-9);
+    self->ticks_due = lc_model_ticks_in (&self->model, self->settings.duration);
     self->end_ns = self->t0_ns + (int64_t) llround (self->settings.duration
                                  / self->settings.speed * S_NS_PER_SEC);
     if (resumed && now_ns > self->t0_ns) {
         //  Ticks that fell due while the machine was down are not run
         double due = (double) (now_ns - self->t0_ns) / S_NS_PER_SEC
-                   * self->rate * self->settings.speed;
+                   * self->model.rate * self->settings.speed;
         uint64_t missed = due < (double) self->ticks_due ? (uint64_t) due : self->ticks_due;
-        if (missed > self->tick)
-            self->tick = missed;
+        lc_model_skip_to (&self->model, missed);
     }
     if (s_write_summary (self))
         s_fatal_write (self);
     if (self->phase != S_RUN)
         return;
     zloop_poller (self->loop, &self->tick_item, s_on_tick, self);
-    s_arm (self, self->tick < self->ticks_due ? s_due_ns (self, self->tick + 1)
+    s_arm (self, self->model.tick < self->ticks_due ? s_due_ns (self, self->model.tick + 1)
                                               : self->end_ns);
     if (!self->config->quiet)
         s_say (self, "rate %u, speed %g, %g model s: %s, log %s",
-               self->rate, self->settings.speed, self->settings.duration,
+               self->model.rate, self->settings.speed, self->settings.duration,
                resumed ? "resumed" : "ticking", self->csv_path);
 }
 
@@ -561,7 +562,7 @@ s_on_drained (zloop_t *loop, int timer_id, void *arg)
         s_say (self, "stopped (%s): %" PRIu64 " ticks, clock %" PRIu64
                ", sent %" PRIu64 ", received %" PRIu64 ", unread %" PRIu64
                ", late ticks %" PRIu64 " (worst %.3f ms)",
-               lc_stop_reason_name (self->stop_reason), self->tick, self->clock, self->sent,
+               lc_stop_reason_name (self->stop_reason), self->model.tick, self->model.clock, self->sent,
                self->received, self->unread, self->late_ticks,
                (double) self->max_lateness_ns / 1e6);
     return -1;                  //  ends zloop
@@ -585,30 +586,22 @@ s_fatal_write (s_machine_t *self)
 static void
 s_run_tick (s_machine_t *self)
 {
-    self->tick++;
-    if (self->fifo_len) {
-        s_queued_t item = s_fifo_pop (self);
-        self->clock = lc_clock_receive (self->clock, item.clock);
+    s_queued_t item = { 0 };
+    bool has_message = self->fifo_len > 0;
+    if (has_message)
+        item = s_fifo_pop (self);
+    lc_model_step_t step = lc_model_tick (&self->model, has_message, item.clock);
+    if (step.kind == LC_STEP_RECV) {
         self->received++;
         s_log_message (self, LC_EV_RECV, &item);
-        return;
     }
-    uint64_t roll = lc_rng_range (&self->rng, 1, self->settings.roll);
-    lc_action_t action = lc_clock_action (roll, self->peer_count, &self->rng);
-    if (action.kind == LC_ACT_INTERNAL) {
-        self->clock = lc_clock_local (self->clock);
+    else
+    if (step.kind == LC_STEP_INTERNAL) {
         lc_row_t row = { .event = LC_EV_INTERNAL };
         s_log (self, &row);
-        return;
     }
-    s_peer_t *targets [LC_PEERS_MAX];
-    size_t count = 0;
-    if (action.kind == LC_ACT_SEND_ONE)
-        targets [count++] = &self->peers [action.peer];
     else
-        for (size_t i = 0; i < self->peer_count; i++)
-            targets [count++] = &self->peers [i];
-    s_send_event (self, targets, count);
+        s_send_event (self, &step);
 }
 
 static int
@@ -622,8 +615,8 @@ s_on_tick (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     //  A tick sees every message that had arrived by then
     s_take_messages (self);
     int64_t now = s_mono_ns ();
-    while (self->phase == S_RUN && self->tick < self->ticks_due) {
-        int64_t due = s_due_ns (self, self->tick + 1);
+    while (self->phase == S_RUN && self->model.tick < self->ticks_due) {
+        int64_t due = s_due_ns (self, self->model.tick + 1);
         if (due > now)
             break;
         int64_t lateness = now - due;
@@ -637,10 +630,10 @@ s_on_tick (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     if (self->phase != S_RUN)
         return 0;
     s_reports_due (self, false);
-    if (self->tick >= self->ticks_due && now >= self->end_ns)
+    if (self->model.tick >= self->ticks_due && now >= self->end_ns)
         s_stop (self, LC_STOP_DURATION);
     else
-        s_arm (self, self->tick < self->ticks_due ? s_due_ns (self, self->tick + 1)
+        s_arm (self, self->model.tick < self->ticks_due ? s_due_ns (self, self->model.tick + 1)
                                                   : self->end_ns);
     return 0;
 }
@@ -1222,12 +1215,10 @@ s_load_resume (s_machine_t *self)
         lc_summary_reset (&summary);
         return -1;
     }
-    self->rate = summary.rate;
+    uint32_t rate = summary.rate;
     self->seed = summary.seed;
     self->restarts = summary.restarts + 1;
     lc_summary_reset (&summary);
-    //  A fresh stream: the restart must not replay the first one's rolls
-    lc_rng_seed (&self->rng, self->seed + self->restarts, self->config->id);
 
     FILE *file = fopen (self->csv_path, "r+");
     if (!file) {
@@ -1259,16 +1250,17 @@ s_load_resume (s_machine_t *self)
     int rc;
     bool started = false;
     lc_event_t last = LC_EV_COUNT;
+    uint64_t tick = 0, clock = 0, seq = 0;
     while ((rc = lc_reader_next (reader, row)) == 1) {
         if (!started) {
             started = true;
             self->t0_wall_us = row->time_us;
         }
         last = row->event;
-        self->tick = row->tick;
-        self->clock = row->clock;
+        tick = row->tick;
+        clock = row->clock;
         if (row->event == LC_EV_SEND) {
-            self->seq = row->msg_seq > self->seq ? row->msg_seq : self->seq;
+            seq = row->msg_seq > seq ? row->msg_seq : seq;
             self->sent += row->peer_count;
         }
         if (row->event == LC_EV_RECV)
@@ -1286,6 +1278,7 @@ s_load_resume (s_machine_t *self)
                started ? "ends with a stop row: the machine finished" : "has no row");
         return -1;
     }
+    lc_model_resume (&self->model, rate, self->seed, self->restarts, tick, clock, seq);
     return 0;
 }
 
@@ -1334,13 +1327,12 @@ s_settle_settings (s_machine_t *self)
             self->seed = (uint64_t) s_wall_us () ^ (uint64_t) getpid ();
         self->seed &= ((uint64_t) 1 << 53) - 1;
     }
-    lc_rng_seed (&self->rng, self->seed, config->id);
-    self->rate = (uint32_t) lc_rng_range (&self->rng, config->rate_min, config->rate_max);
-
     uint32_t ids [LC_PEERS_MAX + 1];
     ids [0] = config->id;
     for (size_t i = 0; i < config->peer_count; i++)
         ids [i + 1] = config->peers [i].id;
+    lc_model_init (&self->model, config->id, self->seed, config->rate_min,
+                   config->rate_max, config->roll, ids + 1, config->peer_count);
     self->settings.speed = config->speed;
     self->settings.duration = config->duration;
     self->settings.roll = config->roll;
