@@ -12,6 +12,7 @@
 #include "lc_check.h"
 #include "lc_stats.h"
 #include "lc_file.h"
+#include "lc_runinfo.h"
 
 #include <stdio.h>
 #include <jansson.h>
@@ -19,6 +20,7 @@
 //  An analyzed run: everything the writers need
 typedef struct {
     const char *run_dir;        //  the run directory as given
+    lc_runinfo_t *requested;    //  its run.json, or NULL (started by hand)
     const lc_meta_t *machines;  //  machine index -> summary
     size_t count;               //  machines
     lc_check_t *check;          //  finished checker

@@ -47,6 +47,7 @@
 #define LC_CLUSTER_FILE_MAX     (1024 * 1024)   //  bytes of a cluster file
 #define LC_ZPL_LINE_MAX         1024    //  bytes of a cluster file line: no
                                         //  key's value needs a longer one
+#define LC_LABEL_MAX            64      //  bytes of a run label (run.json)
 #define LC_ERROR_VALUE_MAX      64      //  bytes of a bad value quoted in an
                                         //  error message
 

@@ -28,15 +28,16 @@ lc_release_build () {
     fi
 }
 
-#  lc_new_run_dir [PREFIX]: creates and prints LCLOCK_RUNS (default runs/)
-#  /PREFIXYYYYmmdd-HHMMSS[-N] with a launch/ folder inside. mkdir without
-#  -p is the claim, so two launchers started in the same second never share
-#  a run directory. False, after a line on stderr, if it cannot be made
-#  (the caller runs it in $(...), where set -e does not stop it).
+#  lc_new_run_dir [PREFIX [LABEL]]: creates and prints LCLOCK_RUNS (default
+#  runs/)/PREFIXYYYYmmdd-HHMMSS[-LABEL][-N] with a launch/ folder inside.
+#  mkdir without -p is the claim, so two launchers started in the same
+#  second never share a run directory. False, after a line on stderr, if it
+#  cannot be made (the caller runs it in $(...), where set -e does not stop
+#  it).
 lc_new_run_dir () {
     local runs=${LCLOCK_RUNS:-$top/runs} base n=1 dir
     mkdir -p "$runs" || return 1
-    base="$runs/${1:-}$(date +%Y%m%d-%H%M%S)"
+    base="$runs/${1:-}$(date +%Y%m%d-%H%M%S)${2:+-$2}"
     dir=$base
     until mkdir "$dir" 2>/dev/null; do
         #  taken by another run: the next name; else mkdir cannot here

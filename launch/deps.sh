@@ -3,7 +3,7 @@
 # Sourced by launch/run3.sh and launch/test.sh: lc_deps run|test
 lc_deps () {
     local want="cmake pkg-config gcc make libczmq-dev libzmq3-dev libjansson-dev gnuplot-nox"
-    [ "${1:-run}" = test ] && want="$want libcmocka-dev iproute2 procps"
+    [ "${1:-run}" = test ] && want="$want libcmocka-dev iproute2 procps jq"
     local missing=() pkg
     for pkg in $want; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \

@@ -24,7 +24,8 @@ SPEED_MAX=1e6           #  LC_SPEED_MAX
 usage () {
     cat <<EOF
 usage: launch/run3.sh [--duration SEC] [--speed S] [--rate R|MIN-MAX]
-                      [--roll K] [--seed N] [--machines N] [--help]
+                      [--rates R1,R2,...] [--roll K] [--seed N] [--machines N]
+                      [--label NAME] [--out DIR] [--help]
 
 Builds lclock if needed (build/release), starts N machines on loopback on
 free ports, shows a status line every second, stops them (Ctrl-C stops them
@@ -34,16 +35,25 @@ early, cleanly), and runs 'lclock analyze' on the run directory.
   --speed S        model seconds per wall second, 1e-6..1e6 (default 1)
   --rate R|MIN-MAX tick rate of every machine, or the range each machine
                    draws its own from (default: each draws from 1-6)
+  --rates LIST     fixed rates, one per machine, e.g. 1,6,6 (sets
+                   --machines, or must agree with it; not with --rate)
   --roll K         roll 1..K on an empty tick (default 10)
   --seed N         run seed shared by all machines (default: drawn, printed)
   --machines N     number of machines, at least 2 (default 3)
+  --label NAME     a label for the run, recorded in run.json; the run
+                   directory becomes runs/YYYYmmdd-HHMMSS-NAME. Letters,
+                   digits, '.', '_' and '-', at most 64
+  --out DIR        the run directory to use instead of a new one under
+                   runs/ (created if missing; it may not hold a run yet)
   --help           this text
 
-Each run gets a new directory runs/YYYYmmdd-HHMMSS[-N] holding
-machine-ID.csv, machine-ID.json (docs/log-format.md), report.md, and the
-machines' stderr and command lines in launch/. Wall time is duration/speed.
+Each run gets a new directory runs/YYYYmmdd-HHMMSS[-NAME][-N] holding
+run.json (what was asked for), machine-ID.csv, machine-ID.json
+(docs/log-format.md), report.md, summary.json, and the machines' stderr
+and command lines in launch/. Wall time is duration/speed.
 Environment: LCLOCK=PATH uses that lclock binary instead of building one;
-LCLOCK_RUNS=DIR makes the run directory in DIR instead of runs/.
+LCLOCK_RUNS=DIR makes the run directory in DIR instead of runs/;
+LCLOCK_LAUNCHER=study records launch/study.sh as the launcher in run.json.
 
 Exit status: 0 all machines ran and stopped cleanly and the analysis found
 no failed check; 1 a machine failed or the analysis failed; 2 bad option;
@@ -57,7 +67,7 @@ EOF
 # ---------------------------------------------------------------------------
 #  Options
 
-duration=60 speed=1 rate="" roll="" seed="" machines=3
+duration=60 speed=1 rate="" rates="" roll="" seed="" machines="" label="" out=""
 
 is_uint () { [[ $1 =~ ^[0-9]+$ ]]; }
 is_number () { [[ $1 =~ ^[0-9]+(\.[0-9]+)?$|^\.[0-9]+$ ]]; }
@@ -106,7 +116,7 @@ parse_options () {
         case "$opt" in
             --help|-h) usage; exit 0 ;;
             --*=*) value=${opt#*=}; opt=${opt%%=*}; shift ;;
-            --duration|--speed|--rate|--roll|--seed|--machines)
+            --duration|--speed|--rate|--rates|--roll|--seed|--machines|--label|--out)
                 [ $# -ge 2 ] || usage_error "$opt needs a value"
                 value=$2; shift 2 ;;
             *) usage_error "unknown argument '$opt' (see launch/run3.sh --help)" ;;
@@ -121,6 +131,21 @@ parse_options () {
                     || usage_error "--speed '$value': want a number from $SPEED_MIN to $SPEED_MAX"
                 speed=$value ;;
             --rate) check_rate "$value"; rate=$value ;;
+            --rates)
+                [[ $value =~ ^[0-9]+(,[0-9]+)+$ ]] \
+                    || usage_error "--rates '$value': want whole rates R1,R2,..., one per machine, e.g. 1,6,6"
+                for r in ${value//,/ }; do
+                    in_range "$r" 1 "$RATE_MAX" \
+                        || usage_error "--rates '$value': rates are whole numbers 1..$RATE_MAX"
+                done
+                rates=$value ;;
+            --label)
+                [[ $value =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$ ]] \
+                    || usage_error "--label '$value': want 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' or '-'"
+                label=$value ;;
+            --out)
+                [ -n "$value" ] || usage_error "--out needs a directory"
+                out=$value ;;
             --roll)
                 { is_uint "$value" && in_range "$value" 1 "$ROLL_MAX"; } \
                     || usage_error "--roll '$value': want a whole number 1..$ROLL_MAX"
@@ -136,6 +161,24 @@ parse_options () {
             *) usage_error "unknown option '$opt' (see launch/run3.sh --help)" ;;
         esac
     done
+    if [ -n "$rates" ]; then
+        [ -z "$rate" ] || usage_error "--rates and --rate: give one of them"
+        local count
+        count=$(tr ',' '\n' <<<"$rates" | wc -l)
+        [ -z "$machines" ] || [ "$machines" -eq "$count" ] \
+            || usage_error "--rates '$rates': $count rates for --machines $machines; give one rate per machine"
+        [ "$count" -le "$MACHINES_MAX" ] || usage_error "--rates '$rates': at most $MACHINES_MAX machines"
+        machines=$count
+        local parts
+        IFS=, read -r -a parts <<<"$rates"
+        rate_of=("" "${parts[@]}")
+    fi
+    machines=${machines:-3}
+    if [ -n "$out" ] && [ -e "$out" ]; then
+        [ -d "$out" ] || usage_error "--out '$out': not a directory"
+        [ -z "$(find "$out" -maxdepth 1 \( -name 'machine-*.csv' -o -name run.json \) -print -quit)" ] \
+            || usage_error "--out '$out': already holds a run (machine-*.csv or run.json); give a new directory"
+    fi
 }
 
 # ---------------------------------------------------------------------------
@@ -181,6 +224,7 @@ start_machines () {
         done
         args+=(--log-dir "$run" --duration "$duration" --speed "$speed" --seed "$seed")
         [ -z "$rate" ] || args+=(--rate "$rate")
+        [ -z "$rates" ] || args+=(--rate "${rate_of[i]}")
         [ -z "$roll" ] || args+=(--roll "$roll")
         args+=(--quiet)
         { printf '%q ' "$lclock" "${args[@]}"; echo; } >>"$run/launch/commands.txt"
@@ -258,6 +302,47 @@ bind_failure () {
     return 1
 }
 
+#  write_runinfo: run.json into the run directory, with what was asked for
+#  (lclock runinfo checks every value as lclock machine does)
+write_runinfo () {
+    local spec=${rate:-1-6} lo hi r
+    if [ -n "$rates" ]; then
+        lo=${rate_of[1]} hi=${rate_of[1]}
+        for r in "${rate_of[@]:1}"; do
+            [ "$r" -ge "$lo" ] || lo=$r
+            [ "$r" -le "$hi" ] || hi=$r
+        done
+        spec=$lo-$hi
+        [ "$lo" != "$hi" ] || spec=$lo
+    fi
+    local args=("$run" --launcher "${LCLOCK_LAUNCHER:-run3}" --machines "$machines"
+                --rate "$spec" --roll "${roll:-10}" --speed "$speed"
+                --duration "$duration" --seed "$seed" --host "$(hostname)")
+    [ -z "$rates" ] || args+=(--rates "$rates")
+    [ -z "$label" ] || args+=(--label "$label")
+    "$lclock" runinfo "${args[@]}" -- "$0" "${command_line[@]}" >&2
+}
+
+#  new_run: the run directory: --out, or a new one under runs/
+new_run () {
+    if [ -n "$out" ]; then
+        mkdir -p "$out/launch" || { echo "$me: cannot make --out $out" >&2; return 1; }
+        (cd "$out" && pwd)
+    else
+        lc_new_run_dir "" "$label"
+    fi
+}
+
+#  clear_run: undoes a failed start before the next attempt; a directory
+#  given with --out keeps what was in it before
+clear_run () {
+    if [ -n "$out" ]; then
+        rm -rf "$run/launch" "$run/run.json" "$run"/machine-*.csv "$run"/machine-*.json
+    else
+        rm -rf "$run"
+    fi
+}
+
 # ---------------------------------------------------------------------------
 #  The status line
 
@@ -308,6 +393,8 @@ show_status () {
 # ---------------------------------------------------------------------------
 #  Main
 
+command_line=("$@")
+rate_of=()
 parse_options "$@"
 if [ -n "${LCLOCK:-}" ]; then
     lclock=$LCLOCK
@@ -326,14 +413,14 @@ tty=0
 trap on_signal INT TERM
 trap on_exit EXIT
 
-say "$machines machines, duration ${duration} model s at speed $speed (${wall} s wall), rate ${rate:-1-6 each}, seed $seed"
-say "repeat with: launch/run3.sh --seed $seed --duration $duration --speed $speed --machines $machines${rate:+ --rate $rate}${roll:+ --roll $roll}"
+say "$machines machines, duration ${duration} model s at speed $speed (${wall} s wall), rate ${rates:-${rate:-1-6 each}}, seed $seed"
+say "repeat with: launch/run3.sh --seed $seed --duration $duration --speed $speed --machines $machines${rate:+ --rate $rate}${rates:+ --rates $rates}${roll:+ --roll $roll}${label:+ --label $label}"
 
 attempt=1
 early=()
 while :; do
-    # shellcheck disable=SC2119  # no prefix: runs/YYYYmmdd-HHMMSS
-    run=$(lc_new_run_dir) || exit 1
+    run=$(new_run) || exit 1
+    write_runinfo || { clear_run; exit 1; }
     start_machines
     t0=0
     #  Start phase: every machine has a log, or one ended before that
@@ -350,7 +437,7 @@ while :; do
     lc_stop_all
     if bind_failure && [ "$attempt" -lt "$START_ATTEMPTS" ]; then
         say "a port was taken meanwhile; starting again on other ports"
-        rm -rf "$run"
+        clear_run
         attempt=$((attempt + 1))
         continue
     fi

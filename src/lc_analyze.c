@@ -302,6 +302,10 @@ lc_analyze_open (const char *dir, lc_run_t *run)
     lc_meta_t *machines = NULL;
     if (s_scan (dir, &machines, &run->count))
         return LC_EXIT_USAGE;
+    if (lc_runinfo_load (dir, "lclock analyze", &run->requested) < 0) {
+        free (machines);
+        return LC_EXIT_USAGE;
+    }
     run->machines = machines;
     run->inputs = calloc (2 * run->count, sizeof *run->inputs);
     if (!run->inputs) {
@@ -357,6 +361,7 @@ lc_analyze_free (lc_run_t *run)
 {
     lc_check_destroy (&run->check);
     lc_stats_destroy (&run->stats);
+    lc_runinfo_destroy (&run->requested);
     free ((void *) run->machines);
     run->machines = NULL;
     run->count = 0;

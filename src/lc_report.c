@@ -274,8 +274,9 @@ lc_report_summary (const lc_run_t *run)
                                    lc_report_plot_names [i], svg ? "svg" : "png"));
     json_t *totals = s_figures_json (lc_stats_run (run->stats));
     json_object_set_new (totals, "undelivered", s_uint (undelivered));
+    json_t *requested = run->requested ? lc_runinfo_json (run->requested) : json_null ();
     return json_pack ("{s:s,s:{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:{s:o,s:o}},"
-                      "s:o,s:o,s:o,s:{s:b,s:o,s:o},s:o}",
+                      "s:o,s:o,s:o,s:{s:b,s:o,s:o},s:o,s:o}",
         "version", LCLOCK_VERSION,
         "run",
             "dir", run->run_dir,
@@ -299,7 +300,53 @@ lc_report_summary (const lc_run_t *run)
             "drawn", run->plots,
             "note", run->plots_note ? json_string (run->plots_note) : json_null (),
             "files", plots,
-        "shiviz", run->shiviz ? json_string (run->shiviz) : json_null ());
+        "shiviz", run->shiviz ? json_string (run->shiviz) : json_null (),
+        "requested", requested);
+}
+
+//  What run.json says was asked for: label, launcher, rate spec or fixed
+//  rates, roll with P(internal), speed, duration, seed, hosts, command
+static void
+s_md_requested (const lc_runinfo_t *requested, FILE *out)
+{
+    fprintf (out, "## Requested (run.json)\n\n");
+    if (!requested) {
+        fprintf (out, "No run.json: the machines were started by hand, so only "
+                 "what they report is known.\n\n");
+        return;
+    }
+    fprintf (out, "| setting | value |\n|---|---|\n");
+    fprintf (out, "| label | %s |\n", requested->label ? requested->label : "-");
+    fprintf (out, "| launcher | %s |\n", lc_runinfo_launcher_name (requested->launcher));
+    fprintf (out, "| machines | %u |\n", requested->machines);
+    if (requested->rates) {
+        fprintf (out, "| rates (fixed, machine 1..%u) |", requested->machines);
+        for (uint32_t i = 0; i < requested->machines; i++)
+            fprintf (out, "%s%u", i ? "," : " ", requested->rates [i]);
+        fprintf (out, " |\n");
+    }
+    else
+    if (requested->rate_min == requested->rate_max)
+        fprintf (out, "| rate | %u (every machine) |\n", requested->rate_min);
+    else
+        fprintf (out, "| rate | %u-%u (each machine draws its own) |\n",
+                 requested->rate_min, requested->rate_max);
+    fprintf (out, "| roll | 1..%u, P(internal) = %.3f |\n", requested->roll,
+             lc_runinfo_p_internal (requested->roll));
+    fprintf (out, "| speed | %g |\n| duration (model s) | %g |\n",
+             requested->speed, requested->duration);
+    if (requested->has_seed)
+        fprintf (out, "| seed | %llu |\n", (unsigned long long) requested->seed);
+    else
+        fprintf (out, "| seed | drawn by each machine |\n");
+    fprintf (out, "| hosts |");
+    for (size_t i = 0; i < requested->host_count; i++)
+        fprintf (out, "%s%s", i ? ", " : " ", requested->hosts [i]);
+    fprintf (out, " |\n| curve | %s |\n", requested->curve ? "on" : "off");
+    if (requested->simulated)
+        fprintf (out, "| simulated | delay %s |\n", requested->delay);
+    fprintf (out, "| command | `%s` |\n| lclock version | %s |\n\n",
+             requested->command, requested->version);
 }
 
 //  --------------------------------------------------------------------------
@@ -359,6 +406,7 @@ lc_report_markdown (const lc_run_t *run, FILE *out)
              "the offset between their clocks, which shifts message ages and "
              "drift by as much (docs/lan.md).\n\n");
 
+    s_md_requested (run->requested, out);
     fprintf (out, "## Checks: %s\n\n", failures ? "FAILED" : "all hold");
     fprintf (out, "| check | rule | result | failures |\n|---|---|---|---|\n");
     for (int rule = 1; rule <= LC_RULES; rule++) {

@@ -5,6 +5,7 @@
 #include "lc_analyze.h"
 #include "lc_config.h"
 #include "lc_file.h"
+#include "lc_runinfo.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@ static const s_command_t s_commands [] = {
     { "analyze", lc_analyze_main, "check a run's logs and report on it" },
     { "keygen",  lc_keygen_main,  "write a CURVE certificate pair" },
     { "cluster", lc_cluster_main, "check a cluster file, list its machines' hosts" },
+    { "runinfo", lc_runinfo_main, "write a run directory's run.json (for launchers)" },
 };
 
 static void
