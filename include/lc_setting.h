@@ -32,6 +32,8 @@ typedef struct {
     double speed;                       //  model seconds per wall second
     bool has_seed;                      //  seed given (else drawn from OS)
     uint64_t seed;                      //  the run seed
+    uint64_t run_nonce;                 //  --run-nonce: a launcher's number
+                                        //  for this run, in the run id (0)
     char log_dir [PATH_MAX];            //  where machine-ID.csv/json go
     double start_timeout;               //  wall seconds; 0 waits forever
     char cert [PATH_MAX];               //  --cert: secret certificate, or ""
@@ -60,6 +62,7 @@ typedef enum {
     LC_SETTING_TRUST,
     LC_SETTING_RESUME,
     LC_SETTING_QUIET,
+    LC_SETTING_RUN_NONCE,
     LC_SETTING_HELP,
     LC_SETTING_COUNT                    //  number of settings
 } lc_setting_t;
@@ -82,7 +85,8 @@ typedef struct {
                                         //  it sets, or LC_SETTING_NO_FIELD
     size_t size;                        //  bytes of that field
     size_t field2;                      //  RATE: the field of MAX; SEED: the
-                                        //  bool set when given; else unused
+                                        //  bool set when given, if not
+                                        //  LC_SETTING_NO_FIELD; else unused
 } lc_setting_info_t;
 
 #define LC_SETTING_NO_FIELD     ((size_t) -1)

@@ -64,11 +64,12 @@ int
 const char *
     lc_wire_type_name (lc_msg_type_t type);
 
-//  The run id: a hash of speed, duration, roll and the sorted ids of every
-//  machine of the run, so that two machines with a different peer set
-//  never start together.
+//  The run id: a hash of speed, duration, roll, the sorted ids of every
+//  machine of the run and the launcher's nonce for this run (0 if none),
+//  so that two machines with a different peer set, or started for two
+//  different runs, never start together, and each run has its own id.
 uint64_t
     lc_wire_run_id (double speed, double duration, uint32_t roll,
-                    const uint32_t *ids, size_t id_count);
+                    const uint32_t *ids, size_t id_count, uint64_t nonce);
 
 #endif

@@ -3,7 +3,7 @@
         --id ID  --cluster FILE  --bind EP  --peer ID=EP (repeatable)
         --rate R|MIN-MAX  --roll K  --duration SEC  --speed S  --seed N
         --log-dir DIR  --start-timeout SEC  --cert FILE --trust DIR
-        --resume  --quiet  --help
+        --run-nonce N  --resume  --quiet  --help
 
     The options are the settings of lc_setting.c allowed on the command
     line, read with getopt_long into one layer. An option with a value
@@ -120,7 +120,8 @@ lc_cli_usage (FILE *out)
 "usage: lclock machine --id ID [--cluster FILE] [--bind EP] [--peer ID=EP]...\n"
 "                      [--rate R|MIN-MAX] [--roll K] [--duration SEC] [--speed S]\n"
 "                      [--seed N] [--log-dir DIR] [--start-timeout SEC]\n"
-"                      [--cert FILE --trust DIR] [--resume] [--quiet]\n"
+"                      [--cert FILE --trust DIR] [--run-nonce N] [--resume]\n"
+"                      [--quiet]\n"
 "\n"
 "Runs one model machine: ticks, a Lamport clock, a receive buffer, ZeroMQ\n"
 "links to its peers, and a log of every event in DIR/machine-ID.csv.\n"
@@ -148,6 +149,9 @@ lc_cli_usage (FILE *out)
 "  --cert FILE         this machine's secret CURVE certificate; with --trust\n"
 "  --trust DIR         folder of machine-J.cert, the public certificate of\n"
 "                      every machine J; with --cert, CURVE on every link\n"
+"  --run-nonce N       a number a launcher draws for each run, 0..%" PRIu64 "\n"
+"                      (default 0): it goes into the run id, so each run has\n"
+"                      its own and a machine of another run is refused\n"
 "  --resume            restart after a crash: append to the existing log\n"
 "  --quiet             no progress lines on stderr\n"
 "  --help              print this text\n"
@@ -163,5 +167,6 @@ lc_cli_usage (FILE *out)
              LC_SPEED_MIN, LC_SPEED_MAX, LC_DEFAULT_SPEED,
              LC_SEED_MAX,
              LC_DEFAULT_LOG_DIR,
-             LC_START_TIMEOUT_MAX, LC_DEFAULT_START_TIMEOUT);
+             LC_START_TIMEOUT_MAX, LC_DEFAULT_START_TIMEOUT,
+             LC_SEED_MAX);
 }

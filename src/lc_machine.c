@@ -675,7 +675,7 @@ s_settings_agree (s_machine_t *self, s_peer_t *peer, const lc_settings_t *theirs
     }
     else
     if (theirs->run_id != ours->run_id) {
-        name = "peer set (run id)";
+        name = "peer set or --run-nonce (run id)";
         snprintf (here, sizeof here, "%016" PRIx64, ours->run_id);
         snprintf (there, sizeof there, "%016" PRIx64, theirs->run_id);
     }
@@ -1337,7 +1337,8 @@ s_settle_settings (s_machine_t *self)
     self->settings.duration = config->duration;
     self->settings.roll = config->roll;
     self->settings.run_id = lc_wire_run_id (config->speed, config->duration,
-                                            config->roll, ids, config->peer_count + 1);
+                                            config->roll, ids, config->peer_count + 1,
+                                            config->run_nonce);
     self->peer_count = config->peer_count;
     self->peers = calloc (self->peer_count + 1, sizeof (s_peer_t));
     assert (self->peers);

@@ -69,6 +69,9 @@ static const lc_setting_info_t s_settings [LC_SETTING_COUNT] = {
         "resume", LC_KIND_FLAG, S_CLI, NULL, S_NO_DEFAULT, S_FIELD (resume) },
     [LC_SETTING_QUIET] = {
         "quiet", LC_KIND_FLAG, S_CLI, NULL, S_NO_DEFAULT, S_FIELD (quiet) },
+    [LC_SETTING_RUN_NONCE] = {          //  a seed's range, and no bool
+        "run-nonce", LC_KIND_SEED, S_CLI, NULL, S_NO_DEFAULT,
+        S_FIELD (run_nonce), LC_SETTING_NO_FIELD },
     [LC_SETTING_HELP] = {
         "help", LC_KIND_FLAG, S_CLI, NULL, S_NO_DEFAULT, S_NO_FIELD },
 };
@@ -173,7 +176,8 @@ s_store (lc_config_t *config, const lc_setting_info_t *info, const lc_value_t *v
         case LC_KIND_SEED:
             assert (info->size == sizeof (uint64_t));
             *(uint64_t *) field = value->seed;
-            *(bool *) (base + info->field2) = true;
+            if (info->field2 != LC_SETTING_NO_FIELD)
+                *(bool *) (base + info->field2) = true;
             break;
         case LC_KIND_DURATION:
         case LC_KIND_SPEED:

@@ -203,7 +203,7 @@ s_fnv (uint64_t hash, uint64_t value)
 
 uint64_t
 lc_wire_run_id (double speed, double duration, uint32_t roll,
-                const uint32_t *ids, size_t id_count)
+                const uint32_t *ids, size_t id_count, uint64_t nonce)
 {
     uint64_t hash = 0xcbf29ce484222325ULL;
     hash = s_fnv (hash, s_double_bits (speed));
@@ -221,5 +221,5 @@ lc_wire_run_id (double speed, double duration, uint32_t roll,
         hash = s_fnv (hash, next);
         last = next;
     }
-    return hash;
+    return s_fnv (hash, nonce);
 }

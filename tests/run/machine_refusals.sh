@@ -30,10 +30,32 @@ grep -q "machine 1 has different run settings: speed is 20 here and 10 there" "$
     || { cat "$LC_WORK/b.err" >&2; fail "machine 2 did not name machine 1 and speed"; }
 [ ! -e "$run/machine-1.csv" ] && [ ! -e "$run/machine-2.csv" ] || fail "a refused run left a log"
 
+# The same settings, but each started by a different run's launcher: the
+# machine that hears the other's HELLO first refuses it, naming the nonce,
+# and exits (the other may then never hear back, and give up: exit 3)
+run="$LC_WORK/nonce"
+# shellcheck disable=SC2046
+lc_start c "$LCLOCK" machine $(lc_machine_args 1) --run-nonce 11 --start-timeout 5 --log-dir "$run"
+# shellcheck disable=SC2046
+lc_start d "$LCLOCK" machine $(lc_machine_args 2) --run-nonce 12 --start-timeout 5 --log-dir "$run"
+named=0
+for m in c d; do
+    lc_wait "$m"
+    case "$LC_RC" in
+        2) grep -q "has different run settings: peer set or --run-nonce (run id) is" "$LC_WORK/$m.err" \
+               || { cat "$LC_WORK/$m.err" >&2; fail "machine $m exited 2 without naming the run nonce"; }
+           named=1 ;;
+        3) ;;
+        *) cat "$LC_WORK/$m.err" >&2; fail "different nonces: $m exited $LC_RC, not 2 or 3" ;;
+    esac
+done
+[ "$named" = 1 ] || fail "different nonces: neither machine refused the other"
+[ ! -e "$run/machine-1.csv" ] && [ ! -e "$run/machine-2.csv" ] || fail "a refused run left a log"
+
 # Two machines on one endpoint: the second cannot bind
 run="$LC_WORK/busy"
 # shellcheck disable=SC2046
-lc_start c "$LCLOCK" machine $(lc_machine_args 1) --start-timeout 5 --log-dir "$run"
+lc_start e "$LCLOCK" machine $(lc_machine_args 1) --start-timeout 5 --log-dir "$run"
 sleep 0.5
 rc=0
 "$LCLOCK" machine --id 2 --bind "tcp://127.0.0.1:${LC_PORT[1]}" \

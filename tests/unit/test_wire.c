@@ -151,14 +151,17 @@ test_run_id (void **state)
 {
     (void) state;
     uint32_t a [] = { 1, 2, 3 }, b [] = { 3, 1, 2 }, c [] = { 1, 2, 4 };
-    uint64_t id = lc_wire_run_id (1, 60, 10, a, 3);
-    //  Order of ids does not matter; the set and every setting do
-    assert_true (id == lc_wire_run_id (1, 60, 10, b, 3));
-    assert_true (id != lc_wire_run_id (1, 60, 10, c, 3));
-    assert_true (id != lc_wire_run_id (2, 60, 10, a, 3));
-    assert_true (id != lc_wire_run_id (1, 61, 10, a, 3));
-    assert_true (id != lc_wire_run_id (1, 60, 9, a, 3));
-    assert_true (id != lc_wire_run_id (1, 60, 10, a, 2));
+    uint64_t id = lc_wire_run_id (1, 60, 10, a, 3, 0);
+    //  Order of ids does not matter; the set, every setting and the
+    //  nonce do
+    assert_true (id == lc_wire_run_id (1, 60, 10, b, 3, 0));
+    assert_true (id != lc_wire_run_id (1, 60, 10, c, 3, 0));
+    assert_true (id != lc_wire_run_id (2, 60, 10, a, 3, 0));
+    assert_true (id != lc_wire_run_id (1, 61, 10, a, 3, 0));
+    assert_true (id != lc_wire_run_id (1, 60, 9, a, 3, 0));
+    assert_true (id != lc_wire_run_id (1, 60, 10, a, 2, 0));
+    assert_true (id != lc_wire_run_id (1, 60, 10, a, 3, 1));
+    assert_true (lc_wire_run_id (1, 60, 10, a, 3, 7) == lc_wire_run_id (1, 60, 10, b, 3, 7));
 }
 
 int
