@@ -44,13 +44,20 @@ void
 const lc_member_t *
     lc_cluster_member (const lc_cluster_t *self, uint32_t id);
 
-//  The text of a text setting of a machine (endpoint, bind, host), or NULL
+//  True if CURVE is on for the run: `trust` and every machine's `cert`
+//  are given (lc_cluster_load refuses some but not all)
+bool
+    lc_cluster_curve (const lc_cluster_t *self);
+
+//  The text of a text setting of a machine (endpoint, bind, host, cert),
+//  or NULL
 const char *
     lc_member_text (const lc_member_t *member, lc_setting_t setting);
 
 //  What a LAN launcher needs, one line each (docs/cli.md): `run DURATION
 //  SPEED`, `roll K`, `rate SPEC` (as written; if given), `seed N` (if
-//  given), then `machine ID HOST` per machine, ascending by id.
+//  given), with CURVE `trust DIR` and `cert ID PATH` per machine, then
+//  `machine ID HOST` per machine; machines ascending by id.
 void
     lc_cluster_print (const lc_cluster_t *self, FILE *out);
 

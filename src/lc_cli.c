@@ -149,6 +149,8 @@ lc_cli_usage (FILE *out)
 "  --cert FILE         this machine's secret CURVE certificate; with --trust\n"
 "  --trust DIR         folder of machine-J.cert, the public certificate of\n"
 "                      every machine J; with --cert, CURVE on every link\n"
+"                      (a cluster file may give both: its trust and cert keys;\n"
+"                      either option then replaces the file's for this machine)\n"
 "  --run-nonce N       a number a launcher draws for each run, 0..%" PRIu64 "\n"
 "                      (default 0): it goes into the run id, so each run has\n"
 "                      its own and a machine of another run is refused\n"

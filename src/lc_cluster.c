@@ -8,12 +8,15 @@
             roll = 10
             rate = 1-6
             seed = 42
+            trust = /etc/lclock/trust   # CURVE: with a cert per machine
             machine = 1
                 endpoint = tcp://192.168.1.10:5551
                 host = lab1
+                cert = /etc/lclock/machine-1.cert_secret
             machine = 3
                 endpoint = tcp://lab3.local:5551
                 bind = tcp://0.0.0.0:5551
+                cert = /etc/lclock/machine-3.cert_secret
 
     zconfig reports its syntax errors with zclock_log on stdout, in its own
     words, with a timestamp and without the file name, so the text is
@@ -332,6 +335,35 @@ s_endpoints_check (const lc_cluster_t *self, const lc_where_t *where)
     return 0;
 }
 
+//  CURVE is on for the run when `trust` and every machine's `cert` are
+//  given: some but not all is an error
+static int
+s_curve_check (const lc_cluster_t *self, const lc_where_t *where)
+{
+    bool trust = lc_layer_has (&self->layer, LC_SETTING_TRUST);
+    for (size_t i = 0; i < self->member_count; i++) {
+        const lc_member_t *member = &self->members [i];
+        bool cert = lc_layer_has (&member->layer, LC_SETTING_CERT);
+        lc_where_t member_where = *where;
+        member_where.machine = member->id;
+        if (trust && !cert) {
+            lc_where_error (&member_where, "cert is missing; with trust every machine "
+                            "needs its secret certificate (CURVE), e.g. cert = "
+                            "keys/machine-%" PRIu32 ".cert_secret made by 'lclock keygen %"
+                            PRIu32 " keys'", member->id, member->id);
+            return -1;
+        }
+        if (cert && !trust) {
+            lc_where_error (where, "trust is missing; machine %" PRIu32 " has a cert, "
+                            "and CURVE needs the folder of every machine's public "
+                            "certificate too, e.g. trust = keys/trust (or drop every cert)",
+                            member->id);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 //  Reads the checked tree into self
 static int
 s_cluster_read (lc_cluster_t *self, const lc_where_t *where)
@@ -352,7 +384,7 @@ s_cluster_read (lc_cluster_t *self, const lc_where_t *where)
     qsort (self->members, self->member_count, sizeof self->members [0], s_member_compare);
     for (size_t i = 0; i < self->member_count; i++)
         s_member_defaults (&self->members [i]);
-    return s_endpoints_check (self, where);
+    return s_endpoints_check (self, where) || s_curve_check (self, where)? -1: 0;
 }
 
 
@@ -412,6 +444,13 @@ lc_cluster_member (const lc_cluster_t *self, uint32_t id)
     return NULL;
 }
 
+bool
+lc_cluster_curve (const lc_cluster_t *self)
+{
+    assert (self);
+    return lc_layer_has (&self->layer, LC_SETTING_TRUST);
+}
+
 const char *
 lc_member_text (const lc_member_t *member, lc_setting_t setting)
 {
@@ -433,6 +472,12 @@ lc_cluster_print (const lc_cluster_t *self, FILE *out)
         fprintf (out, "rate %s\n", layer->values [LC_SETTING_RATE].text);
     if (lc_layer_has (layer, LC_SETTING_SEED))
         fprintf (out, "seed %" PRIu64 "\n", layer->values [LC_SETTING_SEED].seed);
+    if (lc_cluster_curve (self)) {
+        fprintf (out, "trust %s\n", layer->values [LC_SETTING_TRUST].text);
+        for (size_t i = 0; i < self->member_count; i++)
+            fprintf (out, "cert %" PRIu32 " %s\n", self->members [i].id,
+                     lc_member_text (&self->members [i], LC_SETTING_CERT));
+    }
     for (size_t i = 0; i < self->member_count; i++)
         fprintf (out, "machine %" PRIu32 " %s\n", self->members [i].id,
                  lc_member_text (&self->members [i], LC_SETTING_HOST));
@@ -450,6 +495,8 @@ lc_cluster_main (int argc, char *argv [])
                 "  roll K\n"
                 "  rate SPEC          the cluster's rate as written, if given\n"
                 "  seed N             the cluster's seed, if given\n"
+                "  trust DIR          with CURVE: the trust folder\n"
+                "  cert ID PATH       with CURVE: per machine, its secret certificate\n"
                 "  machine ID HOST    per machine, ascending by id\n\n"
                 "Exit status 0, or 2 after a one-line error naming the file and the key.\n");
         return LC_EXIT_OK;

@@ -6,7 +6,8 @@
     With --cluster the run-wide settings (duration, speed, roll, the
     peers) come from the file only: giving them on the command line as
     well is refused. What is checked across layers is checked here: --id
-    is given, --cert and --trust go together, the peers.
+    is given, a certificate and a trust folder go together (from the
+    file, or --cert and --trust over it), the peers.
 
     Every error is one line on stderr: `lclock machine: --OPTION: ...` or
     `lclock machine: FILE: [machine ID: ]KEY: ...`.
@@ -123,7 +124,8 @@ s_cluster_layers (lc_config_t *config, const lc_cli_t *cli)
     return 0;
 }
 
-//  --cert and --trust go together
+//  --cert and --trust go together; with a cluster file that turns CURVE
+//  on, either may replace the file's for this machine
 static int
 s_curve_check (const lc_config_t *config)
 {
@@ -150,14 +152,14 @@ s_layers (lc_config_t *config, const lc_cli_t *cli)
     //  The command line first alone: its id and cluster file say which
     //  layers go under it
     lc_layer_apply (&cli->layer, config);
-    if (s_curve_check (config))
-        return -1;
     if (*config->cluster) {
         if (s_cluster_layers (config, cli))
             return -1;
         lc_layer_apply (&cli->layer, config);
-        return 0;
+        return s_curve_check (config);
     }
+    if (s_curve_check (config))
+        return -1;
     if (!lc_layer_has (&cli->layer, LC_SETTING_BIND)) {
         lc_where_error (&s_where, "--bind: missing; without --cluster give the "
                         "endpoint to bind, e.g. --bind tcp://*:5551");

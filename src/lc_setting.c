@@ -62,9 +62,9 @@ static const lc_setting_info_t s_settings [LC_SETTING_COUNT] = {
         "start-timeout", LC_KIND_TIMEOUT, S_CLI, NULL,
         S_DEFAULT (.real = LC_DEFAULT_START_TIMEOUT), S_FIELD (start_timeout) },
     [LC_SETTING_CERT] = {
-        "cert", LC_KIND_PATH, S_CLI, NULL, S_NO_DEFAULT, S_FIELD (cert) },
+        "cert", LC_KIND_PATH, S_CLI | S_MACHINE, NULL, S_NO_DEFAULT, S_FIELD (cert) },
     [LC_SETTING_TRUST] = {
-        "trust", LC_KIND_PATH, S_CLI, NULL, S_NO_DEFAULT, S_FIELD (trust) },
+        "trust", LC_KIND_PATH, S_CLI | S_CLUSTER, NULL, S_NO_DEFAULT, S_FIELD (trust) },
     [LC_SETTING_RESUME] = {
         "resume", LC_KIND_FLAG, S_CLI, NULL, S_NO_DEFAULT, S_FIELD (resume) },
     [LC_SETTING_QUIET] = {

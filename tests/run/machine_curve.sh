@@ -80,3 +80,34 @@ grep -q "untrusted peers refused 1" "$LC_WORK/r1.err" || { cat "$LC_WORK/r1.err"
 grep -q "machine 1 refused our handshake 1 time: with CURVE" "$LC_WORK/r2.err" \
     || { cat "$LC_WORK/r2.err" >&2; fail "machine 2 was not told that machine 1 refused it"; }
 [ ! -e "$run/machine-1.csv" ] && [ ! -e "$run/machine-2.csv" ] || fail "a refused run left a log"
+
+# CURVE from the cluster file: `trust` and every machine's `cert`, no
+# --cert or --trust on the command line
+run="$LC_WORK/cluster"
+lc_loopback 2
+cat >"$LC_WORK/curve.zpl" <<ZPL
+cluster
+    duration = 20
+    speed = 10
+    seed = 5
+    trust = $trust
+    machine = 1
+        endpoint = tcp://127.0.0.1:${LC_PORT[1]}
+        cert = $keys/machine-1.cert_secret
+    machine = 2
+        endpoint = tcp://127.0.0.1:${LC_PORT[2]}
+        cert = $keys/machine-2.cert_secret
+ZPL
+"$LCLOCK" cluster "$LC_WORK/curve.zpl" >"$LC_WORK/cluster.out" || fail "lclock cluster refused the CURVE file"
+grep -qx "trust $trust" "$LC_WORK/cluster.out" && grep -qx "cert 2 $keys/machine-2.cert_secret" "$LC_WORK/cluster.out" \
+    || { cat "$LC_WORK/cluster.out" >&2; fail "lclock cluster does not list trust and cert"; }
+for i in 1 2; do
+    lc_start "f$i" "$LCLOCK" machine --cluster "$LC_WORK/curve.zpl" --id "$i" --log-dir "$run"
+done
+for i in 1 2; do
+    lc_expect_exit "f$i" 0
+    [ "$(lc_field "$run/machine-$i.json" curve)" = true ] || fail "machine $i: curve is not true"
+    [ "$(lc_field "$run/machine-$i.json" received)" -gt 0 ] || fail "machine $i received nothing under CURVE"
+done
+"$LCLOCK" analyze "$run" --no-plots >"$LC_WORK/analyze.out" 2>&1 \
+    || { cat "$LC_WORK/analyze.out" >&2; fail "lclock analyze failed on the CURVE cluster run"; }

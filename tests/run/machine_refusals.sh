@@ -81,7 +81,7 @@ expect_usage "lclock machine: unknown or ambiguous option '--bogus'; see 'lclock
     --id 1 --bind "tcp://127.0.0.1:${LC_PORT[1]}" --bogus --log-dir "$nolog"
 printf 'cluster\n    duration = 60\n    colour = red\n    machine = 1\n        endpoint = tcp://127.0.0.1:%s\n' \
     "${LC_PORT[1]}" >"$LC_WORK/bad.zpl"
-expect_usage "lclock machine: $LC_WORK/bad.zpl: unknown key 'colour' (expected duration, speed, roll, rate, seed or machine)" \
+expect_usage "lclock machine: $LC_WORK/bad.zpl: unknown key 'colour' (expected duration, speed, roll, rate, seed, trust or machine)" \
     --cluster "$LC_WORK/bad.zpl" --id 1 --log-dir "$nolog"
 [ ! -e "$nolog" ] || fail "a refused command line created its log folder"
 "$LCLOCK" machine --help >"$LC_WORK/help.out" 2>&1 || fail "--help did not exit 0"

@@ -609,6 +609,63 @@ test_cluster_print (void **state)
     unlink (path);
 }
 
+//  CURVE from the cluster file, and --cert/--trust over it
+static void
+test_cluster_curve (void **state)
+{
+    (void) state;
+    char path [PATH_SIZE];
+    s_write_file (path,
+        "cluster\n"
+        "    trust = \"/srv/lclock/trust dir\"\n"
+        "    machine = 1\n"
+        "        endpoint = tcp://10.0.0.1:5001\n"
+        "        cert = /srv/lclock/machine-1.cert_secret\n"
+        "    machine = 2\n"
+        "        endpoint = tcp://10.0.0.2:5002\n"
+        "        cert = keys/m2.secret\n");
+    static lc_config_t config;
+    assert_int_equal (s_run (&config, "--id", "2", "--cluster", path), 0);
+    assert_string_equal (s_err, "");
+    assert_string_equal (config.cert, "keys/m2.secret");
+    assert_string_equal (config.trust, "/srv/lclock/trust dir");
+    //  The command line over the file, either alone or both
+    assert_int_equal (s_run (&config, "--id", "2", "--cluster", path,
+                             "--cert", "here.secret"), 0);
+    assert_string_equal (config.cert, "here.secret");
+    assert_string_equal (config.trust, "/srv/lclock/trust dir");
+    assert_int_equal (s_run (&config, "--id", "1", "--cluster", path,
+                             "--trust", "mine"), 0);
+    assert_string_equal (config.cert, "/srv/lclock/machine-1.cert_secret");
+    assert_string_equal (config.trust, "mine");
+    assert_int_equal (s_run (&config, "--id", "1", "--cluster", path,
+                             "--trust", "t", "--cert", "c"), 0);
+    assert_string_equal (config.cert, "c");
+    assert_string_equal (config.trust, "t");
+    assert_int_equal (s_cluster_main (path), LC_EXIT_OK);
+    assert_string_equal (s_out, "run 60 1\nroll 10\ntrust /srv/lclock/trust dir\n"
+                                "cert 1 /srv/lclock/machine-1.cert_secret\n"
+                                "cert 2 keys/m2.secret\n"
+                                "machine 1 10.0.0.1\nmachine 2 10.0.0.2\n");
+    unlink (path);
+
+    //  A file without CURVE: --cert and --trust together, as without one
+    s_write_file (path, "cluster\n    machine = 1\n        endpoint = tcp://a:1\n");
+    assert_int_equal (s_run (&config, "--id", "1", "--cluster", path,
+                             "--cert", "c", "--trust", "t"), 0);
+    assert_string_equal (config.cert, "c");
+    assert_string_equal (config.trust, "t");
+    s_expect_error ("lclock machine: --cert: given without --trust; CURVE needs "
+                    "both --cert FILE and --trust DIR",
+                    "--id", "1", "--cluster", path, "--cert", "c");
+    s_expect_error ("lclock machine: --trust: given without --cert; CURVE needs "
+                    "both --cert FILE and --trust DIR",
+                    "--id", "1", "--cluster", path, "--trust", "t");
+    assert_int_equal (s_cluster_main (path), LC_EXIT_OK);
+    assert_string_equal (s_out, "run 60 1\nroll 10\nmachine 1 a\n");
+    unlink (path);
+}
+
 typedef struct {
     const char *text;           //  a cluster file
     const char *error;          //  its error after "lclock machine: FILE: "
@@ -626,9 +683,28 @@ static const s_bad_cluster_t s_bad_clusters [] = {
       "        endpoint = tcp://a:1\n",
       "machine 2: endpoint: 'tcp://a:1' is machine 1's too; each machine needs its own" },
     { "cluster\n    speeed = 2\n    machine = 1\n        endpoint = tcp://a:1\n",
-      "unknown key 'speeed' (expected duration, speed, roll, rate, seed or machine)" },
+      "unknown key 'speeed' (expected duration, speed, roll, rate, seed, trust or machine)" },
     { "cluster\n    machine = 1\n        endpoint = tcp://a:1\n        duration = 5\n",
-      "machine 1: unknown key 'duration' (expected endpoint, bind, rate, seed or host)" },
+      "machine 1: unknown key 'duration' (expected endpoint, bind, rate, seed, host or cert)" },
+    //  CURVE: trust in the cluster section, cert in every machine section
+    { "cluster\n    trust = t\n    machine = 1\n        endpoint = tcp://a:1\n"
+      "        cert = c1\n    machine = 2\n        endpoint = tcp://b:1\n",
+      "machine 2: cert is missing; with trust every machine needs its secret "
+      "certificate (CURVE), e.g. cert = keys/machine-2.cert_secret made by "
+      "'lclock keygen 2 keys'" },
+    { "cluster\n    machine = 1\n        endpoint = tcp://a:1\n    machine = 2\n"
+      "        endpoint = tcp://b:1\n        cert = c2\n",
+      "trust is missing; machine 2 has a cert, and CURVE needs the folder of every "
+      "machine's public certificate too, e.g. trust = keys/trust (or drop every cert)" },
+    { "cluster\n    cert = c\n    machine = 1\n        endpoint = tcp://a:1\n",
+      "unknown key 'cert' (expected duration, speed, roll, rate, seed, trust or machine)" },
+    { "cluster\n    machine = 1\n        endpoint = tcp://a:1\n        trust = t\n",
+      "machine 1: unknown key 'trust' (expected endpoint, bind, rate, seed, host or cert)" },
+    { "cluster\n    trust =\n    machine = 1\n        endpoint = tcp://a:1\n",
+      "trust: expected a path of 1 to 4095 bytes, got ''" },
+    { "cluster\n    trust = t\n    machine = 1\n        endpoint = tcp://a:1\n"
+      "        cert = c\n        cert = d\n",
+      "machine 1: cert: given twice; give it once" },
     { "cluster\n    duration = 0\n    machine = 1\n        endpoint = tcp://a:1\n",
       "duration: expected model seconds, a number > 0 and <= 1000000000, got '0'" },
     { "cluster\n    duration = # no value\n    machine = 1\n        endpoint = tcp://a:1\n",
@@ -821,6 +897,7 @@ main (void)
         cmocka_unit_test (test_cluster_precedence),
         cmocka_unit_test (test_cluster_layers),
         cmocka_unit_test (test_cluster_print),
+        cmocka_unit_test (test_cluster_curve),
         cmocka_unit_test (test_bad_clusters),
         cmocka_unit_test (test_bad_cluster_files),
         cmocka_unit_test (test_default_bind),
