@@ -7,6 +7,7 @@
     without holding it. docs/analysis.md describes what comes out.
 */
 #include "lc_analyze.h"
+#include "lc_alloc.h"
 #include "lc_check.h"
 #include "lc_stats.h"
 #include "lc_report.h"
@@ -139,14 +140,7 @@ s_scan (const char *dir, lc_meta_t **machines_p, size_t *count_p)
             free (machines);
             return -1;
         }
-        lc_meta_t *grown = realloc (machines, (count + 1) * sizeof *grown);
-        if (!grown) {
-            fprintf (stderr, "lclock analyze: out of memory listing %s\n", dir);
-            closedir (handle);
-            free (machines);
-            return -1;
-        }
-        machines = grown;
+        machines = lc_realloc (machines, count + 1, sizeof *machines);
         memset (&machines [count], 0, sizeof machines [count]);
         machines [count++].id = id;
     }
@@ -245,13 +239,9 @@ static int
 s_merge (const char *dir, lc_run_t *run, lc_shiviz_t *shiviz)
 {
     size_t count = run->count;
-    s_stream_t *streams = calloc (count, sizeof *streams);
-    size_t *heap = calloc (count, sizeof *heap);
+    s_stream_t *streams = lc_calloc (count, sizeof *streams);
+    size_t *heap = lc_calloc (count, sizeof *heap);
     int rc = 0;
-    if (!streams || !heap) {
-        fprintf (stderr, "lclock analyze: out of memory for %zu logs\n", count);
-        rc = -1;
-    }
     for (size_t i = 0; rc == 0 && i < count; i++) {
         char path [S_PATH_MAX];
         snprintf (path, sizeof path, "%s/machine-%u.csv", dir, run->machines [i].id);
@@ -307,12 +297,7 @@ lc_analyze_open (const char *dir, lc_run_t *run)
         return LC_EXIT_USAGE;
     }
     run->machines = machines;
-    run->inputs = calloc (2 * run->count, sizeof *run->inputs);
-    if (!run->inputs) {
-        fprintf (stderr, "lclock analyze: out of memory for %zu machines\n", run->count);
-        lc_analyze_free (run);
-        return LC_EXIT_USAGE;
-    }
+    run->inputs = lc_calloc (2 * run->count, sizeof *run->inputs);
     for (size_t i = 0; i < run->count; i++)
         if (s_note_inputs (dir, run, i) || s_load_summary (dir, &machines [i])) {
             lc_analyze_free (run);
@@ -330,12 +315,6 @@ lc_analyze_read (lc_run_t *run, double window_from, double window_to, FILE *shiv
     run->stats = lc_stats_new (run->machines, run->count, window_from, window_to);
     lc_shiviz_t *shiviz = shiviz_file
                         ? lc_shiviz_new (shiviz_file, run->machines, run->count) : NULL;
-    if (!run->check || !run->stats || (shiviz_file && !shiviz)) {
-        fprintf (stderr, "lclock analyze: out of memory\n");
-        lc_shiviz_destroy (&shiviz);
-        lc_analyze_free (run);
-        return LC_EXIT_USAGE;
-    }
     lc_check_set_message_fn (run->check, lc_stats_message, run->stats);
     int rc = s_merge (run->run_dir, run, shiviz);
     lc_shiviz_destroy (&shiviz);

@@ -17,6 +17,7 @@
     exactly N unread rows" is a matter of the log's shape, so it is check 1.
 */
 #include "lc_check.h"
+#include "lc_alloc.h"
 
 #include <assert.h>
 #include <math.h>
@@ -166,14 +167,12 @@ s_place (s_entry_t *slots, size_t capacity, const s_entry_t *entry)
     slots [slot] = *entry;
 }
 
-static int
+static void
 s_insert (lc_check_t *self, const s_entry_t *entry)
 {
     if ((self->used + 1) * 2 > self->capacity) {
         size_t capacity = self->capacity * 2;
-        s_entry_t *slots = calloc (capacity, sizeof *slots);
-        if (!slots)
-            return -1;
+        s_entry_t *slots = lc_calloc (capacity, sizeof *slots);
         for (size_t i = 0; i < self->capacity; i++)
             if (self->slots [i].seq)
                 s_place (slots, capacity, &self->slots [i]);
@@ -183,7 +182,6 @@ s_insert (lc_check_t *self, const s_entry_t *entry)
     }
     s_place (self->slots, self->capacity, entry);
     self->used++;
-    return 0;
 }
 
 static void
@@ -216,19 +214,13 @@ s_remove (lc_check_t *self, s_entry_t *entry)
 lc_check_t *
 lc_check_new (const lc_meta_t *machines, size_t count)
 {
-    lc_check_t *self = calloc (1, sizeof *self);
-    if (!self)
-        return NULL;
+    lc_check_t *self = lc_calloc (1, sizeof *self);
     self->count = count;
-    self->machines = calloc (count ? count : 1, sizeof *self->machines);
-    self->index_of = malloc (S_ID_SLOTS * sizeof *self->index_of);
+    self->machines = lc_calloc (count, sizeof *self->machines);
+    self->index_of = lc_calloc (S_ID_SLOTS, sizeof *self->index_of);
     self->capacity = S_HASH_MIN;
-    self->slots = calloc (self->capacity, sizeof *self->slots);
-    self->kept = calloc (LC_FAILURES_KEPT, sizeof *self->kept);
-    if (!self->machines || !self->index_of || !self->slots || !self->kept) {
-        lc_check_destroy (&self);
-        return NULL;
-    }
+    self->slots = lc_calloc (self->capacity, sizeof *self->slots);
+    self->kept = lc_calloc (LC_FAILURES_KEPT, sizeof *self->kept);
     for (size_t id = 0; id < S_ID_SLOTS; id++)
         self->index_of [id] = -1;
     for (size_t i = 0; i < count; i++) {
@@ -296,20 +288,15 @@ s_seen_before (lc_check_t *self, s_machine_t *recipient, int sender, uint64_t se
 {
     if (sender < 0 || seq >= LC_SEQ_BITMAP_MAX)
         return false;
-    if (!recipient->seen_from) {
-        recipient->seen_from = calloc (self->count, sizeof (s_seen_t));
-        if (!recipient->seen_from)
-            return false;
-    }
+    if (!recipient->seen_from)
+        recipient->seen_from = lc_calloc (self->count, sizeof (s_seen_t));
     s_seen_t *seen = &recipient->seen_from [sender];
     uint64_t word = seq / 64;
     if (word >= seen->words) {
         uint64_t words = seen->words ? seen->words : 16;
         while (words <= word)
             words *= 2;
-        uint64_t *bits = realloc (seen->bits, words * sizeof *bits);
-        if (!bits)
-            return false;
+        uint64_t *bits = lc_realloc (seen->bits, words, sizeof *bits);
         memset (bits + seen->words, 0, (words - seen->words) * sizeof *bits);
         seen->bits = bits;
         seen->words = words;
@@ -373,8 +360,7 @@ s_sent (lc_check_t *self, const lc_row_t *row, size_t line, uint16_t recipient)
         s_remove (self, entry);
     }
     else
-    if (s_insert (self, &sent))
-        s_fail (self, 3, row->machine, line, "out of memory tracking messages");
+        s_insert (self, &sent);
 }
 
 //  A recv or unread row
@@ -410,8 +396,7 @@ s_received (lc_check_t *self, s_machine_t *machine, const lc_row_t *row, size_t 
         s_fail (self, 3, row->machine, line, "message %u:%llu received twice (%s)",
                 sender, seq, what);
     else
-    if (s_insert (self, &received))
-        s_fail (self, 3, row->machine, line, "out of memory tracking messages");
+        s_insert (self, &received);
 }
 
 //  --------------------------------------------------------------------------
@@ -533,9 +518,7 @@ s_check_clock (lc_check_t *self, s_machine_t *m, size_t line, const lc_row_t *ro
 static void
 s_note_crash (s_machine_t *m)
 {
-    int64_t *grown = realloc (m->crash_times, (m->crash_count + 1) * sizeof *grown);
-    assert (grown);
-    m->crash_times = grown;
+    m->crash_times = lc_realloc (m->crash_times, m->crash_count + 1, sizeof *m->crash_times);
     m->crash_times [m->crash_count++] = m->last_time;
 }
 

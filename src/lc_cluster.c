@@ -33,6 +33,7 @@
     line N: ...`.
 */
 #include "lc_cluster.h"
+#include "lc_alloc.h"
 #include "lc_endpoint.h"
 
 #include <ctype.h>
@@ -63,8 +64,7 @@ s_read_file (const lc_where_t *where, size_t *size_p)
         fclose (file);
         return NULL;
     }
-    char *text = malloc (LC_CLUSTER_FILE_MAX + 1);
-    assert (text);
+    char *text = lc_malloc (LC_CLUSTER_FILE_MAX + 1);
     size_t size = fread (text, 1, LC_CLUSTER_FILE_MAX + 1, file);
     int error = ferror (file)? errno: 0;
     fclose (file);
@@ -415,8 +415,7 @@ lc_cluster_load (const char *path, const char *program)
         lc_where_error (&where, "not a valid ZPL file (see docs/cli.md)");
         return NULL;
     }
-    lc_cluster_t *self = calloc (1, sizeof *self);
-    assert (self);
+    lc_cluster_t *self = lc_calloc (1, sizeof *self);
     self->root = root;
     if (s_cluster_read (self, &where))
         lc_cluster_destroy (&self);

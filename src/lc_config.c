@@ -13,6 +13,7 @@
     `lclock machine: FILE: [machine ID: ]KEY: ...`.
 */
 #include "lc_config.h"
+#include "lc_alloc.h"
 #include "lc_cli.h"
 
 #include <assert.h>
@@ -174,8 +175,7 @@ lc_config_parse (lc_config_t *config, int argc, char *argv [])
     assert (config);
     assert (argc >= 1);
     lc_config_defaults (config);
-    lc_cli_t *cli = calloc (1, sizeof *cli);
-    assert (cli);
+    lc_cli_t *cli = lc_calloc (1, sizeof *cli);
     int rc = lc_cli_read (cli, argc, argv);
     if (rc == 1)
         lc_cli_usage (stdout);

@@ -6,6 +6,7 @@
     name) decides, so the file checked is the file read.
 */
 #include "lc_file.h"
+#include "lc_alloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -82,9 +83,7 @@ lc_file_is_one_of (const char *path, const lc_file_id_t *ids, size_t count)
 int
 lc_file_mkdir_p (const char *path)
 {
-    char *copy = strdup (path);
-    if (!copy)
-        return -1;
+    char *copy = lc_strdup (path);
     int rc = 0;
     for (char *slash = copy + 1; rc == 0 && *copy; slash++) {
         bool end = *slash == 0;

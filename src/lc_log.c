@@ -26,6 +26,7 @@
     write(2) so that a crash loses at most the row being formed.
 */
 #include "lc_log.h"
+#include "lc_alloc.h"
 #include "lc_file.h"
 
 #include <errno.h>
@@ -322,12 +323,7 @@ lc_log_open (const char *path, bool exclusive)
             return NULL;
         }
     }
-    lc_log_t *self = calloc (1, sizeof *self);
-    if (!self) {
-        close (fd);
-        errno = ENOMEM;
-        return NULL;
-    }
+    lc_log_t *self = lc_calloc (1, sizeof *self);
     self->fd = fd;
     return self;
 }
@@ -388,16 +384,8 @@ lc_reader_open (const char *path)
 lc_reader_t *
 lc_reader_new (int fd)
 {
-    lc_reader_t *self = calloc (1, sizeof *self);
-    if (self)
-        self->buf = malloc (S_READ_BUFFER);
-    if (!self || !self->buf) {
-        if (self)
-            free (self);
-        close (fd);
-        errno = ENOMEM;
-        return NULL;
-    }
+    lc_reader_t *self = lc_calloc (1, sizeof *self);
+    self->buf = lc_malloc (S_READ_BUFFER);
     self->fd = fd;
     return self;
 }

@@ -22,6 +22,7 @@
     taking messages in), then the unread rows, the stop row and the summary.
 */
 #include "lc_machine.h"
+#include "lc_alloc.h"
 #include "lc_clock.h"
 #include "lc_config.h"
 #include "lc_file.h"
@@ -263,8 +264,7 @@ s_write_summary (s_machine_t *self)
     snprintf (summary.version, sizeof summary.version, "%s", LCLOCK_VERSION);
     snprintf (summary.bind, sizeof summary.bind, "%s", config->bind);
     summary.peer_count = config->peer_count;
-    summary.peers = malloc ((config->peer_count + 1) * sizeof *summary.peers);
-    assert (summary.peers);
+    summary.peers = lc_calloc (config->peer_count, sizeof *summary.peers);
     for (size_t i = 0; i < config->peer_count; i++) {
         summary.peers [i].id = config->peers [i].id;
         snprintf (summary.peers [i].endpoint, sizeof summary.peers [i].endpoint,
@@ -318,8 +318,7 @@ s_fifo_push (s_machine_t *self, const lc_wire_msg_t *msg)
         if (self->fifo_cap == LC_QUEUE_MAX)
             return false;
         size_t new_cap = self->fifo_cap ? self->fifo_cap * 2 : 64;
-        s_queued_t *grown = malloc (new_cap * sizeof *grown);
-        assert (grown);
+        s_queued_t *grown = lc_calloc (new_cap, sizeof *grown);
         for (size_t i = 0; i < self->fifo_len; i++)
             grown [i] = self->fifo [(self->fifo_head + i) % self->fifo_cap];
         free (self->fifo);
@@ -1245,8 +1244,7 @@ s_load_resume (s_machine_t *self)
     }
     lc_reader_t *reader = lc_reader_open (self->csv_path);
     assert (reader);
-    lc_row_t *row = malloc (sizeof *row);
-    assert (row);
+    lc_row_t *row = lc_malloc (sizeof *row);
     int rc;
     bool started = false;
     lc_event_t last = LC_EV_COUNT;
@@ -1340,8 +1338,7 @@ s_settle_settings (s_machine_t *self)
                                             config->roll, ids, config->peer_count + 1,
                                             config->run_nonce);
     self->peer_count = config->peer_count;
-    self->peers = calloc (self->peer_count + 1, sizeof (s_peer_t));
-    assert (self->peers);
+    self->peers = lc_calloc (self->peer_count, sizeof (s_peer_t));
     for (size_t i = 0; i < config->peer_count; i++) {
         self->peers [i].id = config->peers [i].id;
         self->peers [i].endpoint = config->peers [i].endpoint;
@@ -1363,8 +1360,7 @@ s_run (s_machine_t *self)
         return LC_EXIT_USAGE;
     if (s_open_sockets (self))
         return LC_EXIT_USAGE;
-    self->fd_valid = calloc (S_FD_TRACKED, 1);
-    assert (self->fd_valid);
+    self->fd_valid = lc_calloc (S_FD_TRACKED, 1);
     self->loop = zloop_new ();
     assert (self->loop);
     zloop_reader (self->loop, self->pull, s_on_pull, self);
@@ -1397,8 +1393,7 @@ s_run (s_machine_t *self)
 int
 lc_machine_main (int argc, char *argv [])
 {
-    lc_config_t *config = calloc (1, sizeof *config);
-    assert (config);
+    lc_config_t *config = lc_calloc (1, sizeof *config);
     int rc = lc_config_parse (config, argc, argv);
     if (rc != 0) {
         free (config);

@@ -24,6 +24,7 @@
     of its send.
 */
 #include "lc_report.h"
+#include "lc_alloc.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -703,18 +704,12 @@ struct _lc_shiviz_t {
 lc_shiviz_t *
 lc_shiviz_new (FILE *out, const lc_meta_t *machines, size_t count)
 {
-    lc_shiviz_t *self = calloc (1, sizeof *self);
-    if (!self)
-        return NULL;
+    lc_shiviz_t *self = lc_calloc (1, sizeof *self);
     self->out = out;
     self->machines = machines;
     self->count = count;
-    self->vectors = calloc (count ? count * count : 1, sizeof *self->vectors);
-    self->buckets = calloc (S_SHIVIZ_BUCKETS, sizeof *self->buckets);
-    if (!self->vectors || !self->buckets) {
-        lc_shiviz_destroy (&self);
-        return NULL;
-    }
+    self->vectors = lc_calloc (count * count, sizeof *self->vectors);
+    self->buckets = lc_calloc (S_SHIVIZ_BUCKETS, sizeof *self->buckets);
     fprintf (out, "%s\n\n", S_SHIVIZ_REGEX);
     return self;
 }
@@ -805,16 +800,14 @@ lc_shiviz_row (lc_shiviz_t *self, size_t idx, const lc_row_t *row)
     }
     vector [idx]++;
     if (row->event == LC_EV_SEND && row->peer_count) {
-        s_pending_t *pending = malloc (sizeof *pending + self->count * sizeof (uint64_t));
-        if (pending) {
-            pending->sender = idx;
-            pending->seq = row->msg_seq;
-            pending->remaining = row->peer_count;
-            memcpy (pending->vector, vector, self->count * sizeof (uint64_t));
-            s_pending_t **link = s_pending_find (self, idx, row->msg_seq);
-            pending->next = *link;
-            *link = pending;
-        }
+        s_pending_t *pending = lc_malloc (sizeof *pending + self->count * sizeof (uint64_t));
+        pending->sender = idx;
+        pending->seq = row->msg_seq;
+        pending->remaining = row->peer_count;
+        memcpy (pending->vector, vector, self->count * sizeof (uint64_t));
+        s_pending_t **link = s_pending_find (self, idx, row->msg_seq);
+        pending->next = *link;
+        *link = pending;
     }
     fprintf (self->out, "m%u {", self->machines [idx].id);
     bool first = true;

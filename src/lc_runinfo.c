@@ -29,6 +29,7 @@
     are left alone, so that later versions may add some.
 */
 #include "lc_runinfo.h"
+#include "lc_alloc.h"
 #include "lc_value.h"
 #include "lc_file.h"
 
@@ -62,16 +63,13 @@ s_strdup (const char *text)
 {
     if (!text)
         return NULL;
-    char *copy = strdup (text);
-    assert (copy);
-    return copy;
+    return lc_strdup (text);
 }
 
 lc_runinfo_t *
 lc_runinfo_new (void)
 {
-    lc_runinfo_t *self = calloc (1, sizeof *self);
-    assert (self);
+    lc_runinfo_t *self = lc_calloc (1, sizeof *self);
     self->launcher = LC_LAUNCHER_RUN3;
     self->machines = 3;
     self->rate_min = LC_DEFAULT_RATE_MIN;
@@ -129,9 +127,7 @@ void
 lc_runinfo_add_host (lc_runinfo_t *self, const char *host)
 {
     assert (host);
-    char **hosts = realloc (self->hosts, (self->host_count + 1) * sizeof *hosts);
-    assert (hosts);
-    self->hosts = hosts;
+    self->hosts = lc_realloc (self->hosts, self->host_count + 1, sizeof *self->hosts);
     self->hosts [self->host_count++] = s_strdup (host);
 }
 
@@ -142,8 +138,7 @@ lc_runinfo_set_rates (lc_runinfo_t *self, const uint32_t *rates, size_t count)
     self->rates = NULL;
     if (!rates)
         return;
-    self->rates = malloc ((count ? count : 1) * sizeof *self->rates);
-    assert (self->rates);
+    self->rates = lc_calloc (count, sizeof *self->rates);
     memcpy (self->rates, rates, count * sizeof *rates);
 }
 
@@ -341,8 +336,7 @@ s_read_rates (s_reader_t *reader, lc_runinfo_t *self)
         s_fail (reader, "rates", expected, true);
         return;
     }
-    self->rates = calloc (self->machines ? self->machines : 1, sizeof *self->rates);
-    assert (self->rates);
+    self->rates = lc_calloc (self->machines, sizeof *self->rates);
     for (uint32_t i = 0; i < self->machines; i++) {
         json_t *rate = json_array_get (rates, i);
         json_int_t value = json_integer_value (rate);
@@ -432,8 +426,7 @@ lc_runinfo_from_json (json_t *object, const char *where, const char *program)
         fprintf (stderr, "%s: %s: expected a JSON object\n", program, where);
         return NULL;
     }
-    lc_runinfo_t *self = calloc (1, sizeof *self);
-    assert (self);
+    lc_runinfo_t *self = lc_calloc (1, sizeof *self);
     s_read_fields (&reader, self);
     if (reader.failed)
         lc_runinfo_destroy (&self);
@@ -576,8 +569,7 @@ s_parse_rates (const char *text, size_t *count)
         commas += *c == ',';
     if (commas >= LC_MACHINES_MAX)
         return NULL;
-    uint32_t *rates = calloc (commas + 1, sizeof *rates);
-    assert (rates);
+    uint32_t *rates = lc_calloc (commas + 1, sizeof *rates);
     const char *start = text;
     for (size_t i = 0; i <= commas; i++) {
         char word [24];
@@ -680,8 +672,7 @@ s_shell_quote (const char *word, char **buffer, size_t *size, size_t *length)
     size_t need = *length + 4 * strlen (word) + 4;
     if (need > *size) {
         *size = need * 2;
-        *buffer = realloc (*buffer, *size);
-        assert (*buffer);
+        *buffer = lc_realloc (*buffer, *size, 1);
     }
     char *out = *buffer + *length;
     if (*length)

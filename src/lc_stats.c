@@ -11,6 +11,7 @@
     Definitions are in docs/analysis.md; the figures test pins them.
 */
 #include "lc_stats.h"
+#include "lc_alloc.h"
 
 #include <assert.h>
 #include <math.h>
@@ -108,20 +109,16 @@ s_fit_slope (const s_fit_t *fit)
     return (fit->n * fit->sxy - fit->sx * fit->sy) / den;
 }
 
-static int
+static void
 s_grow (void **array, size_t *size, size_t need, size_t item)
 {
     if (need <= *size)
-        return 0;
+        return;
     size_t size_new = *size ? *size * 2 : 64;
     while (size_new < need)
         size_new *= 2;
-    void *grown = realloc (*array, size_new * item);
-    if (!grown)
-        return -1;
-    *array = grown;
+    *array = lc_realloc (*array, size_new, item);
     *size = size_new;
-    return 0;
 }
 
 static double
@@ -212,14 +209,8 @@ lc_stats_t *
 lc_stats_new (const lc_meta_t *machines, size_t count,
               double window_from, double window_to)
 {
-    lc_stats_t *self = calloc (1, sizeof *self);
-    if (!self)
-        return NULL;
-    self->machines = calloc (count ? count : 1, sizeof *self->machines);
-    if (!self->machines) {
-        free (self);
-        return NULL;
-    }
+    lc_stats_t *self = lc_calloc (1, sizeof *self);
+    self->machines = lc_calloc (count, sizeof *self->machines);
     self->count = count;
     self->speed = LC_DEFAULT_SPEED;
     double duration = LC_DEFAULT_DURATION;
@@ -269,9 +260,8 @@ s_window_event (lc_stats_t *self, size_t idx, double x, const lc_row_t *row)
         self->truncated = true;
         return;
     }
-    if (s_grow ((void **) &self->events, &self->event_size,
-                self->event_count + 1, sizeof *self->events))
-        return;
+    s_grow ((void **) &self->events, &self->event_size, self->event_count + 1,
+            sizeof *self->events);
     self->events [self->event_count++] = (lc_window_event_t) {
         idx, x, row->clock, row->event
     };
@@ -280,11 +270,10 @@ s_window_event (lc_stats_t *self, size_t idx, double x, const lc_row_t *row)
 static void
 s_sample (s_machine_t *m)
 {
-    if (s_grow ((void **) &m->samples, &m->sample_size, m->sample_count + 1,
-                sizeof *m->samples) == 0) {
-        m->samples [m->sample_count++] = m->last_sample;
-        m->last_sampled = true;
-    }
+    s_grow ((void **) &m->samples, &m->sample_size, m->sample_count + 1,
+            sizeof *m->samples);
+    m->samples [m->sample_count++] = m->last_sample;
+    m->last_sampled = true;
 }
 
 static void
@@ -386,15 +375,14 @@ lc_stats_message (void *arg, size_t recipient, size_t sender,
     lc_stats_t *self = (lc_stats_t *) arg;
     assert (recipient < self->count && sender < self->count);
     s_ages_t *ages = &self->machines [recipient].ages;
-    if (s_grow ((void **) &ages->ages_us, &ages->size, ages->count + 1,
-                sizeof *ages->ages_us) == 0) {
-        int64_t age = recv_us - send_us;
-        if (age > INT32_MAX)
-            age = INT32_MAX;
-        if (age < INT32_MIN)
-            age = INT32_MIN;
-        ages->ages_us [ages->count++] = (int32_t) age;
-    }
+    s_grow ((void **) &ages->ages_us, &ages->size, ages->count + 1,
+            sizeof *ages->ages_us);
+    int64_t age = recv_us - send_us;
+    if (age > INT32_MAX)
+        age = INT32_MAX;
+    if (age < INT32_MIN)
+        age = INT32_MIN;
+    ages->ages_us [ages->count++] = (int32_t) age;
     double x_send = s_model_x (self, send_us);
     double x_recv = s_model_x (self, recv_us);
     bool inside = (x_send >= self->window_from && x_send <= self->window_to)
@@ -405,9 +393,8 @@ lc_stats_message (void *arg, size_t recipient, size_t sender,
         self->truncated = true;
         return;
     }
-    if (s_grow ((void **) &self->arrows, &self->arrow_size,
-                self->arrow_count + 1, sizeof *self->arrows))
-        return;
+    s_grow ((void **) &self->arrows, &self->arrow_size, self->arrow_count + 1,
+            sizeof *self->arrows);
     self->arrows [self->arrow_count++] = (lc_window_arrow_t) {
         sender, recipient, x_send, x_recv
     };
@@ -485,7 +472,7 @@ lc_stats_finish (lc_stats_t *self)
     //  All ages together, for the run
     s_ages_t all = { NULL, 0, 0 };
     if (ages_total)
-        all.ages_us = malloc (ages_total * sizeof *all.ages_us);
+        all.ages_us = lc_calloc (ages_total, sizeof *all.ages_us);
     if (all.ages_us) {
         for (size_t i = 0; i < self->count; i++) {
             s_ages_t *ages = &self->machines [i].ages;

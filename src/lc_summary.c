@@ -33,6 +33,7 @@
     writer and the reader, so the two cannot drift apart.
 */
 #include "lc_summary.h"
+#include "lc_alloc.h"
 #include "lc_file.h"
 
 #include <assert.h>
@@ -325,11 +326,7 @@ s_slurp (const char *path, size_t *length, char *error, size_t size)
                 "machine summary", path, LC_SUMMARY_FILE_MAX);
         return NULL;
     }
-    char *text = malloc ((size_t) info.st_size + 1);
-    if (!text) {
-        fprintf (stderr, "lclock: out of memory\n");
-        abort ();
-    }
+    char *text = lc_malloc ((size_t) info.st_size + 1);
     size_t got = 0;
     ssize_t done = 1;
     while (got < (size_t) info.st_size && done > 0) {
@@ -418,11 +415,7 @@ s_get_peers (json_t *value, lc_summary_t *self, char *what, size_t size)
         return false;
     }
     size_t count = json_array_size (value);
-    self->peers = calloc (count ? count : 1, sizeof *self->peers);
-    if (!self->peers) {
-        fprintf (stderr, "lclock: out of memory\n");
-        abort ();
-    }
+    self->peers = lc_calloc (count, sizeof *self->peers);
     self->peer_count = count;
     for (size_t i = 0; i < count; i++) {
         json_t *peer = json_array_get (value, i);

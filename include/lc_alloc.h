@@ -1,0 +1,24 @@
+/*  lc_alloc.h - the one policy for allocation failure: say so and abort.
+
+    lclock never carries on without memory it asked for: a machine that
+    dropped a message or an analyzer that skipped a row for want of memory
+    would report a run that did not happen. Each call either returns the
+    memory or writes "lclock: out of memory (N bytes)" on stderr and aborts.
+*/
+#ifndef LC_ALLOC_H_INCLUDED
+#define LC_ALLOC_H_INCLUDED
+
+#include <stddef.h>
+
+void *
+    lc_malloc (size_t size);
+//  count * size bytes, zeroed; the product is checked for overflow
+void *
+    lc_calloc (size_t count, size_t size);
+//  count * size bytes; the product is checked for overflow
+void *
+    lc_realloc (void *pointer, size_t count, size_t size);
+char *
+    lc_strdup (const char *text);
+
+#endif
