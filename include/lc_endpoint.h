@@ -13,10 +13,13 @@ typedef enum {
     LC_ENDPOINT_OK,             //  nothing
     LC_ENDPOINT_BAD,            //  not TRANSPORT://ADDRESS, too long, or
                                 //  the host `*` where peers connect
+    LC_ENDPOINT_PORT,           //  tcp:// without a port from LC_PORT_MIN
+                                //  to LC_PORT_MAX after its last ':'
 } lc_endpoint_fault_t;
 
 //  Checks text as an endpoint: to bind, or (connect true) one peers
-//  connect to, which may not have the host `*`.
+//  connect to, which may not have the host `*`. A tcp:// endpoint is
+//  [SOURCE;]HOST:PORT, an IPv6 HOST in brackets.
 lc_endpoint_fault_t
     lc_endpoint_check (const char *text, bool connect);
 

@@ -29,6 +29,8 @@
                                     //  integers in the summary: signed 64 bit
 #define LC_CLOCK_MAX            ((uint64_t) 1 << 62)    //  clocks above are bad input
 #define LC_ENDPOINT_MAX         256     //  bytes of one endpoint string
+#define LC_PORT_MIN             1       //  tcp port of an endpoint: 0 and `*`
+#define LC_PORT_MAX             65535   //  (any port) are refused
 #define LC_QUEUE_MAX            (1u << 22)  //  receive buffer cap; the reader
                                             //  stops draining beyond it
 

@@ -4,7 +4,12 @@
     An endpoint is ZeroMQ's TRANSPORT://ADDRESS, printable, without
     spaces, shorter than LC_ENDPOINT_MAX. A tcp:// address is
     [SOURCE;]HOST:PORT, HOST a name, an IPv4 address, an IPv6 address in
-    brackets (`[::1]`) or, to bind, `*`.
+    brackets (`[::1]`) or, to bind, `*`; PORT is 1..65535 in decimal
+    digits. ZeroMQ itself takes `*` and 0 as "a port of its choosing" and
+    does not refuse a number above 65535 (`--bind tcp://127.0.0.1:99999`
+    listened on another port while the summary said 99999): peers could
+    not find such a machine, so these are refused here. Other transports
+    (ipc://, inproc://) have no port and go to ZeroMQ as they are.
 */
 #include "lc_endpoint.h"
 
@@ -12,30 +17,12 @@
 #include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define S_TCP           "tcp://"    //  the one transport with a host
+#define S_PORT_DIGITS   5       //  digits of LC_PORT_MAX
 
-
-lc_endpoint_fault_t
-lc_endpoint_check (const char *text, bool connect)
-{
-    size_t length = strlen (text);
-    if (length == 0 || length >= LC_ENDPOINT_MAX)
-        return LC_ENDPOINT_BAD;
-    for (size_t i = 0; i < length; i++)
-        if (!isgraph ((unsigned char) text [i]))
-            return LC_ENDPOINT_BAD;
-    const char *separator = strstr (text, "://");
-    if (!separator || separator == text || separator [3] == 0)
-        return LC_ENDPOINT_BAD;
-    for (const char *c = text; c < separator; c++)
-        if (!isalnum ((unsigned char) *c))
-            return LC_ENDPOINT_BAD;
-    if (connect && separator [3] == '*')
-        return LC_ENDPOINT_BAD;
-    return LC_ENDPOINT_OK;
-}
 
 //  Finds the host of a tcp:// endpoint: [*start, *start + *length). With
 //  a source ("tcp://eth0;host:port") the host is the part after ';'.
@@ -107,4 +94,44 @@ lc_endpoint_default_host (const char *endpoint, char *host_name)
     }
     s_unbracket (&host, &length);
     snprintf (host_name, LC_HOST_MAX, "%.*s", (int) length, host);
+}
+
+//  The port of a tcp:// endpoint whose host ends at host + length: 0 if
+//  it is not LC_PORT_MIN..LC_PORT_MAX in decimal digits
+static long
+s_port (const char *host, size_t length)
+{
+    const char *port = host + length + 1;
+    size_t digits = strspn (port, "0123456789");
+    if (digits == 0 || digits > S_PORT_DIGITS || port [digits])
+        return 0;
+    long number = strtol (port, NULL, 10);
+    return number >= LC_PORT_MIN && number <= LC_PORT_MAX? number: 0;
+}
+
+lc_endpoint_fault_t
+lc_endpoint_check (const char *text, bool connect)
+{
+    size_t length = strlen (text);
+    if (length == 0 || length >= LC_ENDPOINT_MAX)
+        return LC_ENDPOINT_BAD;
+    for (size_t i = 0; i < length; i++)
+        if (!isgraph ((unsigned char) text [i]))
+            return LC_ENDPOINT_BAD;
+    const char *separator = strstr (text, "://");
+    if (!separator || separator == text || separator [3] == 0)
+        return LC_ENDPOINT_BAD;
+    for (const char *c = text; c < separator; c++)
+        if (!isalnum ((unsigned char) *c))
+            return LC_ENDPOINT_BAD;
+    if (connect && separator [3] == '*')
+        return LC_ENDPOINT_BAD;
+    if (strncmp (text, S_TCP, strlen (S_TCP)) != 0)
+        return LC_ENDPOINT_OK;
+    const char *host;
+    if (!s_host (text, &host, &length) || s_port (host, length) == 0)
+        return LC_ENDPOINT_PORT;
+    if (*host == '[' && (length < 3 || host [length - 1] != ']'))
+        return LC_ENDPOINT_BAD;             //  "[::1" or "[]"
+    return LC_ENDPOINT_OK;
 }

@@ -4,7 +4,8 @@
     Values are checked strictly: whole numbers are decimal digits only
     ("5x", "+5", " 5" and "0x5" are refused), reals are plain decimals
     (no sign, no inf, nan or hex), and every value has a range from
-    lclock.h. Endpoints are checked by lc_endpoint.c.
+    lclock.h. Endpoints are checked by lc_endpoint.c; a tcp:// endpoint
+    whose only fault is its port gets its own message.
 
     Every error is one line on stderr: `PROGRAM: --OPTION: ...` or
     `PROGRAM: FILE: [machine ID: ]KEY: ...`.
@@ -135,14 +136,24 @@ s_parse_rate (const char *text, lc_value_t *value)
     return 0;
 }
 
+//  Splits ID=ENDPOINT: the id into value, *endpoint after the '='; -1
+//  when there is no '=' or the id is bad
 static int
-s_parse_peer (const char *text, lc_value_t *value)
+s_peer_split (const char *text, lc_value_t *value, const char **endpoint)
 {
     char id_text [S_WHOLE_DIGITS + 2];
     if (s_before (text, '=', false, id_text, sizeof id_text)
     ||  s_parse_whole32 (id_text, LC_ID_MIN, LC_ID_MAX, &value->peer.id))
         return -1;
-    value->peer.endpoint = strchr (text, '=') + 1;
+    *endpoint = strchr (text, '=') + 1;
+    return 0;
+}
+
+static int
+s_parse_peer (const char *text, lc_value_t *value)
+{
+    if (s_peer_split (text, value, &value->peer.endpoint))
+        return -1;
     return lc_endpoint_check (value->peer.endpoint, true) == LC_ENDPOINT_OK? 0: -1;
 }
 
@@ -250,6 +261,18 @@ s_expected (lc_kind_t kind, char *buffer, size_t size)
     }
 }
 
+//  True if what is wrong with a value of this kind is the port of its
+//  tcp:// endpoint
+static bool
+s_bad_port (lc_kind_t kind, const char *text)
+{
+    lc_value_t peer;
+    if (kind == LC_KIND_PEER && s_peer_split (text, &peer, &text) == 0)
+        kind = LC_KIND_CONNECT;
+    return (kind == LC_KIND_BIND || kind == LC_KIND_CONNECT)
+        && lc_endpoint_check (text, kind == LC_KIND_CONNECT) == LC_ENDPOINT_PORT;
+}
+
 int
 lc_value_check (const lc_where_t *where, const char *name, lc_kind_t kind,
                 const char *text, lc_value_t *value)
@@ -258,7 +281,11 @@ lc_value_check (const lc_where_t *where, const char *name, lc_kind_t kind,
         return 0;
     char expected [S_EXPECTED_MAX];
     char quoted [LC_QUOTE_MAX];
-    s_expected (kind, expected, sizeof expected);
+    if (s_bad_port (kind, text))
+        snprintf (expected, sizeof expected, "a port from %d to %d in tcp://HOST:PORT",
+                  LC_PORT_MIN, LC_PORT_MAX);
+    else
+        s_expected (kind, expected, sizeof expected);
     lc_where_error (where, "%s: expected %s, got '%s'", name, expected,
                     lc_value_quote (text, quoted, sizeof quoted));
     return -1;

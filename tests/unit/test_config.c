@@ -333,8 +333,9 @@ test_bad_endpoints (void **state)
                     "of at most 255 bytes, such as tcp://*:5551, got 'tcp://"
                     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...'",
                     "--id", "1", "--bind", endpoint);
-    //  255 bytes is fine
+    //  255 bytes is fine (with a port, as every tcp:// endpoint has)
     endpoint [LC_ENDPOINT_MAX - 1] = 0;
+    memcpy (endpoint + LC_ENDPOINT_MAX - 3, ":1", 2);
     static lc_config_t config;
     assert_int_equal (s_run (&config, "--id", "1", "--bind", endpoint), 0);
     assert_string_equal (config.bind, endpoint);
@@ -353,6 +354,44 @@ test_bad_endpoints (void **state)
                                  "--peer", bad_peers [i]), -1);
         assert_string_equal (s_err, expected);
     }
+
+    //  A tcp port is 1..65535 in digits: ZeroMQ would pick a port of its
+    //  own for 0 or '*', and does not refuse 99999
+    const char *bad_ports [] = {
+        "tcp://127.0.0.1:99999", "tcp://127.0.0.1:65536", "tcp://127.0.0.1:0",
+        "tcp://*:*", "tcp://lab1", "tcp://lab1:", "tcp://lab1:+5", "tcp://lab1:5x",
+        "tcp://[::1]", "tcp://[::1]:123456", "tcp://eth0;10.0.0.1:70000"
+    };
+    for (size_t i = 0; i < sizeof bad_ports / sizeof bad_ports [0]; i++) {
+        char expected [512];
+        snprintf (expected, sizeof expected, "lclock machine: --bind: expected a port "
+                  "from 1 to 65535 in tcp://HOST:PORT, got '%s'\n", bad_ports [i]);
+        assert_int_equal (s_run (&config, "--id", "1", "--bind", bad_ports [i]), -1);
+        assert_string_equal (s_err, expected);
+        if (bad_ports [i][6] == '*')
+            continue;           //  a peer's '*' is refused as such
+        char option [LC_ENDPOINT_MAX + 8];
+        snprintf (option, sizeof option, "2=%s", bad_ports [i]);
+        snprintf (expected, sizeof expected, "lclock machine: --peer: expected a port "
+                  "from 1 to 65535 in tcp://HOST:PORT, got '%s'\n", option);
+        assert_int_equal (s_run (&config, "--id", "1", "--bind", "tcp://*:1",
+                                 "--peer", option), -1);
+        assert_string_equal (s_err, expected);
+    }
+    //  An IPv6 host goes in brackets; the bounds and '*' to bind are fine
+    s_expect_error ("lclock machine: --bind: expected an endpoint TRANSPORT://ADDRESS "
+                    "of at most 255 bytes, such as tcp://*:5551, got 'tcp://[::1:5551'",
+                    "--id", "1", "--bind", "tcp://[::1:5551");
+    s_expect_error ("lclock machine: --peer: expected ID=ENDPOINT with ID from 1 to 65535 "
+                    "and an ENDPOINT such as tcp://192.168.1.10:5551 (no '*', at most "
+                    "255 bytes), got 'x=tcp://a:0'",
+                    "--id", "1", "--bind", "tcp://*:1", "--peer", "x=tcp://a:0");
+    assert_int_equal (s_run (&config, "--id", "1", "--bind", "tcp://[::1]:65535",
+                             "--peer", "2=tcp://[fe80::1]:1", "--peer", "3=tcp://h:5551"), 0);
+    assert_string_equal (config.bind, "tcp://[::1]:65535");
+    assert_string_equal (config.peers [0].endpoint, "tcp://[fe80::1]:1");
+    assert_int_equal (s_run (&config, "--id", "1", "--bind", "tcp://*:5551"), 0);
+    assert_int_equal (s_run (&config, "--id", "1", "--bind", "ipc:///tmp/lc-1"), 0);
 }
 
 static void
@@ -717,6 +756,12 @@ static const s_bad_cluster_t s_bad_clusters [] = {
       "machine 1: endpoint: expected an endpoint peers can connect to "
       "(TRANSPORT://ADDRESS of at most 255 bytes, no '*'), such as "
       "tcp://192.168.1.10:5551, got 'tcp://*:1'" },
+    { "cluster\n    machine = 1\n        endpoint = tcp://a:99999\n",
+      "machine 1: endpoint: expected a port from 1 to 65535 in tcp://HOST:PORT, "
+      "got 'tcp://a:99999'" },
+    { "cluster\n    machine = 1\n        endpoint = tcp://a:1\n        bind = tcp://*:0\n",
+      "machine 1: bind: expected a port from 1 to 65535 in tcp://HOST:PORT, "
+      "got 'tcp://*:0'" },
     { "cluster\n    machine = 1\n        endpoint = tcp://a:1\n        host = -oProxy\n",
       "machine 1: host: expected a host name of 1 to 255 bytes, no spaces, not "
       "starting with '-', got '-oProxy'" },
