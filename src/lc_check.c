@@ -15,6 +15,17 @@
 
     Where the rule for unread rows lives: "stop with queue N is preceded by
     exactly N unread rows" is a matter of the log's shape, so it is check 1.
+    So is the queue column: within one life of a machine (from a start
+    row), messages only arrive and only a recv takes one, so queue plus the
+    recv rows since the start never falls; and a tick rolls (send,
+    internal) only with an empty buffer, so those rows have queue 0. With
+    stop's queue tied to its unread rows, this bounds every queue by what
+    the machine later took or left unread.
+
+    The summary must agree with the log (check 5, with the accounting of
+    messages): a machine whose summary says it stopped has a log that ends
+    with stop, and its counts (ticks, sent, received, unread, final clock)
+    are the log's.
 */
 #include "lc_check.h"
 #include "lc_alloc.h"
@@ -80,6 +91,14 @@ typedef struct {
     uint64_t ticks;             //  distinct ticks of tick rows
     bool any_tick;              //  last_tick_row is valid
     uint64_t last_tick_row;     //  tick of the last send/recv/internal
+    uint64_t life_recvs;        //  recv rows since the last start row
+    bool queue_known;           //  last_queue and arrived are valid
+    uint64_t last_queue;        //  queue after the previous row
+    uint64_t arrived;           //  messages that arrived since the last
+                                //  start: last_queue + life_recvs
+    uint64_t recipients;        //  recipients of all send rows
+    uint64_t recvs;             //  recv rows
+    uint64_t stop_unread;       //  unread rows right before the last stop
     uint64_t undelivered;       //  messages to it lost with its crash
     uint64_t lost_sent;         //  messages from it lost with its crash
     int64_t *crash_times;       //  time of the last row before each crash
@@ -467,6 +486,38 @@ s_check_shape (lc_check_t *self, s_machine_t *m, size_t line, const lc_row_t *ro
                 s_fail (self, 1, id, line, "send lists this machine as a recipient");
 }
 
+//  Check 1, the queue column: messages only arrive, only a recv takes one,
+//  and a tick rolls only with an empty buffer
+static void
+s_check_queue (lc_check_t *self, s_machine_t *m, size_t line, const lc_row_t *row)
+{
+    uint32_t id = m->meta.id;
+    const char *what = lc_event_name (row->event);
+    unsigned long long queue = (unsigned long long) row->queue;
+    if (row->event == LC_EV_START)
+        m->life_recvs = 0;
+    else
+    if (row->event == LC_EV_RECV)
+        m->life_recvs++;
+    if ((row->event == LC_EV_SEND || row->event == LC_EV_INTERNAL) && row->queue)
+        s_fail (self, 1, id, line, "%s with %llu message%s in the buffer (a tick "
+                "takes a message when there is one, it rolls only with none)",
+                what, queue, queue == 1 ? "" : "s");
+    uint64_t arrived = row->queue > UINT64_MAX - m->life_recvs
+                     ? UINT64_MAX : row->queue + m->life_recvs;
+    //  A stop after unread rows: its queue is theirs (s_check_shape)
+    bool after_unread = row->event == LC_EV_STOP && m->stop_unread;
+    if (row->event != LC_EV_START && !after_unread && m->queue_known
+    &&  arrived < m->arrived)
+        s_fail (self, 1, id, line, "queue %llu after %s, but it was %llu before "
+                "(messages only arrive%s)", queue, what,
+                (unsigned long long) m->last_queue,
+                row->event == LC_EV_RECV ? "; a recv takes one" : "; only a recv takes one");
+    m->queue_known = true;
+    m->last_queue = row->queue;
+    m->arrived = arrived;
+}
+
 //  Check 2: the Lamport rules within one machine
 static void
 s_check_clock (lc_check_t *self, s_machine_t *m, size_t line, const lc_row_t *row)
@@ -527,7 +578,10 @@ lc_check_row (lc_check_t *self, size_t idx, size_t line, const lc_row_t *row)
 {
     assert (idx < self->count);
     s_machine_t *m = &self->machines [idx];
+    if (row->event == LC_EV_STOP)
+        m->stop_unread = m->unread_run;
     s_check_shape (self, m, line, row);
+    s_check_queue (self, m, line, row);
     s_check_clock (self, m, line, row);
 
     switch (row->event) {
@@ -536,6 +590,7 @@ lc_check_row (lc_check_t *self, size_t idx, size_t line, const lc_row_t *row)
                 s_note_crash (m);
             break;
         case LC_EV_SEND:
+            m->recipients += row->peer_count;
             if (row->msg_seq <= m->last_seq)
                 s_fail (self, 3, m->meta.id, line,
                         "message id %u:%llu reused (the last send was %u:%llu)",
@@ -549,6 +604,9 @@ lc_check_row (lc_check_t *self, size_t idx, size_t line, const lc_row_t *row)
             }
             break;
         case LC_EV_RECV:
+            m->recvs++;
+            s_received (self, m, row, line);
+            break;
         case LC_EV_UNREAD:
             s_received (self, m, row, line);
             break;
@@ -578,6 +636,7 @@ lc_check_bad_row (lc_check_t *self, size_t idx, size_t line, const char *why)
     s_fail (self, 1, m->meta.id, line, "%s", why ? why : "malformed row");
     m->seen = true;
     m->known = false;
+    m->queue_known = false;
 }
 
 //  --------------------------------------------------------------------------
@@ -657,6 +716,45 @@ s_check_ticks (lc_check_t *self, s_machine_t *m)
                 (unsigned long long) m->ticks, m->meta.rate, m->meta.duration, due);
 }
 
+//  One count of the summary against the log's
+static void
+s_agree (lc_check_t *self, s_machine_t *m, const char *key, uint64_t summary,
+         uint64_t log, const char *what)
+{
+    if (summary != log)
+        s_fail (self, 5, m->meta.id, 0, "its summary says %s %llu, its log %llu (%s)",
+                key, (unsigned long long) summary, (unsigned long long) log, what);
+}
+
+//  Check 5: the summary agrees with the log. Without a stop row the log
+//  ended in a crash (stop_reason null), a write error (error) or before a
+//  --resume that never started (start_timeout); duration and signal
+//  always write their stop row first.
+static void
+s_check_summary (lc_check_t *self, s_machine_t *m)
+{
+    const char *reason = m->meta.stop_reason;
+    if (!m->seen || !m->known)
+        return;             //  check 1 has said why
+    if (m->last_event != LC_EV_STOP) {
+        if (strcmp (reason, "duration") == 0 || strcmp (reason, "signal") == 0)
+            s_fail (self, 5, m->meta.id, 0, "its summary says it stopped (%s), but "
+                    "its log ends without a stop row (rows lost or removed?)", reason);
+        return;
+    }
+    if (!*reason || strcmp (reason, "start_timeout") == 0) {
+        s_fail (self, 5, m->meta.id, 0, "its log ends with a stop row, but its "
+                "summary says %s", *reason ? "it never started (start_timeout)"
+                : "it never stopped (stop_reason null)");
+        return;
+    }
+    s_agree (self, m, "ticks", m->meta.ticks, m->last_tick, "the stop row's tick");
+    s_agree (self, m, "sent", m->meta.sent, m->recipients, "recipients of its send rows");
+    s_agree (self, m, "received", m->meta.received, m->recvs, "recv rows");
+    s_agree (self, m, "unread", m->meta.unread, m->stop_unread, "unread rows before stop");
+    s_agree (self, m, "final_clock", m->meta.final_clock, m->last_clock, "the stop row's clock");
+}
+
 void
 lc_check_finish (lc_check_t *self)
 {
@@ -677,6 +775,8 @@ lc_check_finish (lc_check_t *self)
     for (size_t i = 0; i < self->capacity; i++)
         if (self->slots [i].seq && self->slots [i].state == S_SENT)
             s_left_over (self, &self->slots [i]);
+    for (size_t i = 0; i < self->count; i++)
+        s_check_summary (self, &self->machines [i]);
     for (size_t i = 0; i < self->count; i++)
         s_check_ticks (self, &self->machines [i]);
 }

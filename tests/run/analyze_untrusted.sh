@@ -107,6 +107,32 @@ if [ -w /dev/full ]; then
     [ -L "$LC_WORK/full.shiviz" ] || fail "--shiviz to a device was removed"
 fi
 
+# expect_check NAME TEXT: the analysis of $LC_WORK/NAME fails (exit 1)
+# with TEXT (grep -F) among its failures
+expect_check () {
+    run_lclock "$1" analyze "$LC_WORK/$1" --no-plots
+    [ "$rc" = 1 ] || fail "$1: exit $rc, expected 1: $(cat "$LC_WORK/$1.out" "$LC_WORK/$1.err")"
+    grep -Fq -- "$2" "$LC_WORK/$1.out" || fail "$1: no '$2' in: $(cat "$LC_WORK/$1.out")"
+}
+
+# The summary and the log must agree: machine 2's unread and stop rows
+# removed, its summary still says it ran to the end (not a crash)
+fresh cut
+sed -i '/,unread,/d; /,stop,/d' "$LC_WORK/cut/machine-2.csv"
+expect_check cut "check 5 (every message accounted for): machine 2: its summary says it stopped (duration), but its log ends without a stop row"
+fresh count
+sed -i 's/"final_clock": 5/"final_clock": 6/' "$LC_WORK/count/machine-3.json"
+expect_check count "check 5 (every message accounted for): machine 3: its summary says final_clock 6, its log 5"
+
+# Queue values are checked against the rows
+fresh queue
+sed -i 's/^\(1001.000000,2,internal,1,1\),0,/\1,7,/' "$LC_WORK/queue/machine-2.csv"
+expect_check queue "check 1 (well-formed rows): machine 2, row 3: internal with 7 messages in the buffer"
+# 2 waiting after the recv, but only 1 is ever taken or left unread
+fresh vanish
+sed -i 's/^\(1002.003000,2,recv,2,5\),1,/\1,2,/' "$LC_WORK/vanish/machine-2.csv"
+expect_check vanish "check 1 (well-formed rows): machine 2, row 5: queue 1 after unread, but it was 2 before"
+
 # --out creates its parents
 run_lclock parents analyze "$LC_FIXTURES/clean" --no-plots --out "$LC_WORK/a/b/c"
 [ "$rc" = 0 ] || fail "--out a/b/c: exit $rc: $(cat "$LC_WORK/parents.err")"

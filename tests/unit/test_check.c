@@ -27,9 +27,43 @@ s_metas (lc_meta_t *metas, size_t count)
     }
 }
 
+//  Makes each summary agree with its machine's rows, as a machine writes
+//  it: the counts of the log, and no stop_reason without a stop row. The
+//  scenarios of the other rules start from this; test_summary does not.
+static void
+s_agree (lc_meta_t *metas, size_t count, const char **rows)
+{
+    for (size_t idx = 0; idx < count; idx++) {
+        lc_meta_t *meta = &metas [idx];
+        meta->ticks = meta->sent = meta->received = meta->unread = meta->final_clock = 0;
+        uint64_t unread_run = 0;
+        lc_event_t last = LC_EV_COUNT;
+        for (size_t i = 0; rows [i]; i++) {
+            lc_row_t row;
+            const char *error;
+            const char *text = rows [i] + 2;
+            if ((size_t) (rows [i][0] - '0') != idx
+            ||  lc_row_parse (text, strlen (text), &row, &error))
+                continue;
+            last = row.event;
+            meta->ticks = row.tick;
+            meta->final_clock = row.clock;
+            if (row.event == LC_EV_SEND)
+                meta->sent += row.peer_count;
+            if (row.event == LC_EV_RECV)
+                meta->received++;
+            if (row.event == LC_EV_STOP)
+                meta->unread = unread_run;
+            unread_run = row.event == LC_EV_UNREAD ? unread_run + 1 : 0;
+        }
+        if (last != LC_EV_STOP)
+            meta->stop_reason [0] = 0;
+    }
+}
+
 //  Feeds rows "IDX|row" (line numbers per machine from 2), finishes.
 static lc_check_t *
-s_feed (lc_meta_t *metas, size_t count, const char **rows)
+s_feed_as_is (lc_meta_t *metas, size_t count, const char **rows)
 {
     lc_check_t *check = lc_check_new (metas, count);
     assert_non_null (check);
@@ -48,6 +82,14 @@ s_feed (lc_meta_t *metas, size_t count, const char **rows)
     }
     lc_check_finish (check);
     return check;
+}
+
+//  The same, with summaries that agree with the rows
+static lc_check_t *
+s_feed (lc_meta_t *metas, size_t count, const char **rows)
+{
+    s_agree (metas, count, rows);
+    return s_feed_as_is (metas, count, rows);
 }
 
 //  Asserts failures per rule: expected [rule] for rule 1..6
@@ -156,7 +198,8 @@ test_rule1_unread (void **state)
         "0|1.200000,1,send,2,2,0,2,1:2,2",
         "0|1.300000,1,send,3,3,0,1;2,1:3,3",    //  lists itself
         "1|1.400000,2,unread,0,0,2,1,1:1,1",
-        "1|1.500000,2,internal,1,1,0,,,",       //  internal after unread
+        "1|1.500000,2,internal,1,1,0,,,",       //  internal after unread,
+                                                //  and 2 messages vanished
         "1|1.600000,2,unread,1,1,2,1,1:2,2",
         "1|1.600000,2,unread,1,1,2,1,1:3,3",
         "1|1.700000,2,stop,1,1,1,,,",           //  says 1, 2 unread rows
@@ -164,7 +207,7 @@ test_rule1_unread (void **state)
         NULL
     };
     lc_check_t *check = s_feed (metas, 2, rows);
-    static const size_t expected [LC_RULES + 1] = { 0, 3, 0, 0, 0, 0, 0 };
+    static const size_t expected [LC_RULES + 1] = { 0, 4, 0, 0, 0, 0, 0 };
     s_expect (check, expected);
     lc_check_destroy (&check);
 
@@ -211,6 +254,142 @@ test_resume_after_unread (void **state)
     static const size_t none [LC_RULES + 1] = { 0 };
     s_expect (check, none);
     assert_int_equal (lc_check_undelivered (check, 1), 1);     //  1:2
+    lc_check_destroy (&check);
+}
+
+//  Rule 1, the queue column: queue + recv rows since the start never falls,
+//  send and internal rows have queue 0
+static void
+test_rule1_queue (void **state)
+{
+    (void) state;
+    lc_meta_t metas [2];
+    s_metas (metas, 2);
+    strcpy (metas [0].stop_reason, "signal");
+    strcpy (metas [1].stop_reason, "signal");
+    const char *rows [] = {
+        "0|1.000000,1,start,0,0,0,2,,",
+        "1|1.000000,2,start,0,0,0,1,,",
+        "0|1.100000,1,send,1,1,0,2,1:1,1",
+        "0|1.200000,1,send,2,2,0,2,1:2,2",
+        "0|1.300000,1,send,3,3,0,2,1:3,3",
+        "1|1.400000,2,recv,1,2,2,1,1:1,1",      //  3 arrived, 1 taken
+        "1|1.500000,2,recv,2,3,3,1,1:2,2",      //  4 arrived? only 3 were
+                                                //  sent, but no rule can know
+                                                //  it here: fine so far
+        "1|1.600000,2,recv,3,4,0,1,1:3,3",      //  3 to 0 on a recv
+        "1|1.700000,2,internal,4,5,1,,,",       //  rolled with 1 waiting
+        "0|2.000000,1,stop,3,3,0,,,",
+        "1|2.000000,2,stop,4,5,0,,,",           //  the 1 of internal vanished
+        NULL
+    };
+    lc_check_t *check = s_feed (metas, 2, rows);
+    static const size_t expected [LC_RULES + 1] = { 0, 3, 0, 0, 0, 0, 0 };
+    s_expect (check, expected);
+    assert_int_equal (lc_check_failure (check, 0)->row, 5);
+    assert_non_null (strstr (lc_check_failure (check, 0)->text,
+                             "queue 0 after recv, but it was 3 before"));
+    assert_int_equal (lc_check_failure (check, 1)->row, 6);
+    assert_non_null (strstr (lc_check_failure (check, 1)->text, "internal with 1 message"));
+    assert_int_equal (lc_check_failure (check, 2)->row, 7);
+    lc_check_destroy (&check);
+
+    //  Every queue is bounded by what is later taken or left unread: a
+    //  queue of 2 with one recv after it and nothing unread is too high
+    const char *bound [] = {
+        "0|1.000000,1,start,0,0,0,2,,",
+        "1|1.000000,2,start,0,0,0,1,,",
+        "0|1.100000,1,send,1,1,0,2,1:1,1",
+        "1|1.400000,2,recv,1,2,2,1,1:1,1",
+        "1|1.500000,2,recv,2,3,1,1,1:1,1",
+        "0|2.000000,1,stop,1,1,0,,,",
+        "1|2.000000,2,stop,2,3,0,,,",
+        NULL
+    };
+    check = s_feed (metas, 2, bound);
+    assert_int_equal (lc_check_rule_failures (check, 1), 1);
+    lc_check_destroy (&check);
+
+    //  A resume starts an empty buffer: the queue may fall to 0 there
+    const char *resumed [] = {
+        "0|1.000000,1,start,0,0,0,2,,",
+        "1|1.000000,2,start,0,0,0,1,,",
+        "0|1.100000,1,send,1,1,0,2,1:1,1",
+        "0|1.200000,1,send,2,2,0,2,1:2,2",
+        "1|1.400000,2,recv,1,2,1,1,1:1,1",      //  1:2 waits, then a crash
+        "1|1.800000,2,start,1,2,0,1,,",
+        "1|1.900000,2,internal,2,3,0,,,",
+        "0|2.000000,1,stop,2,2,0,,,",
+        "1|2.000000,2,stop,2,3,0,,,",
+        NULL
+    };
+    check = s_feed (metas, 2, resumed);
+    assert_int_equal (lc_check_rule_failures (check, 1), 0);
+    lc_check_destroy (&check);
+}
+
+//  Rule 5: the summary agrees with the log
+static void
+test_summary (void **state)
+{
+    (void) state;
+    lc_meta_t metas [2];
+    s_metas (metas, 2);
+    //  The clean run's own counts: no failure
+    s_agree (metas, 2, s_clean);
+    lc_check_t *check = s_feed_as_is (metas, 2, s_clean);
+    assert_int_equal (lc_check_failures (check), 0);
+    lc_check_destroy (&check);
+
+    //  Each count that differs is one failure, named
+    metas [1].ticks++;
+    metas [1].sent++;
+    metas [1].received++;
+    metas [1].unread++;
+    metas [1].final_clock++;
+    check = s_feed_as_is (metas, 2, s_clean);
+    static const size_t five [LC_RULES + 1] = { 0, 0, 0, 0, 0, 5, 0 };
+    s_expect (check, five);
+    const char *keys [] = { "ticks 5", "sent 2", "received 2", "unread 2", "final_clock 6" };
+    for (size_t i = 0; i < 5; i++) {
+        assert_int_equal (lc_check_failure (check, i)->machine, 2);
+        assert_non_null (strstr (lc_check_failure (check, i)->text, keys [i]));
+    }
+    lc_check_destroy (&check);
+
+    //  Machine 2's unread and stop rows removed, its summary says it ran
+    //  to the end: it is not taken for a crash
+    s_agree (metas, 2, s_clean);
+    const char *cut [16];
+    size_t n = 0;
+    for (size_t i = 0; s_clean [i]; i++)
+        if (!(s_clean [i][0] == '1' && (strstr (s_clean [i], ",unread,")
+                                     || strstr (s_clean [i], ",stop,"))))
+            cut [n++] = s_clean [i];
+    cut [n] = NULL;
+    check = s_feed_as_is (metas, 2, cut);
+    assert_int_equal (lc_check_rule_failures (check, 5), 1);
+    assert_non_null (strstr (lc_check_failure (check, 0)->text,
+                             "says it stopped (duration), but its log ends without a stop row"));
+    lc_check_destroy (&check);
+
+    //  Without a stop row, error (the log could not be written) and
+    //  start_timeout (a --resume that never started) are what a machine
+    //  writes; null after a stop row is not
+    strcpy (metas [1].stop_reason, "error");
+    check = s_feed_as_is (metas, 2, cut);
+    assert_int_equal (lc_check_failures (check), 0);
+    lc_check_destroy (&check);
+    strcpy (metas [1].stop_reason, "start_timeout");
+    check = s_feed_as_is (metas, 2, cut);
+    assert_int_equal (lc_check_failures (check), 0);
+    lc_check_destroy (&check);
+    s_metas (metas, 2);
+    s_agree (metas, 2, s_clean);
+    metas [0].stop_reason [0] = 0;
+    check = s_feed_as_is (metas, 2, s_clean);
+    assert_int_equal (lc_check_rule_failures (check, 5), 1);
+    assert_non_null (strstr (lc_check_failure (check, 0)->text, "never stopped"));
     lc_check_destroy (&check);
 }
 
@@ -466,6 +645,8 @@ main (void)
         cmocka_unit_test (test_rule_names),
         cmocka_unit_test (test_rule1),
         cmocka_unit_test (test_rule1_unread),
+        cmocka_unit_test (test_rule1_queue),
+        cmocka_unit_test (test_summary),
         cmocka_unit_test (test_resume_after_unread),
         cmocka_unit_test (test_rule2),
         cmocka_unit_test (test_send_carries_its_clock),
