@@ -297,7 +297,12 @@ lc_analyze_open (const char *dir, lc_run_t *run)
         return LC_EXIT_USAGE;
     }
     run->machines = machines;
-    run->inputs = lc_calloc (2 * run->count, sizeof *run->inputs);
+    run->inputs = lc_calloc (2 * run->count + 1, sizeof *run->inputs);
+    char path [S_PATH_MAX];
+    snprintf (path, sizeof path, "%s/%s", dir, LC_RUNINFO_FILE);
+    struct stat info;
+    if (run->requested && stat (path, &info) == 0)
+        run->inputs [run->input_count++] = (lc_file_id_t) { info.st_dev, info.st_ino };
     for (size_t i = 0; i < run->count; i++)
         if (s_note_inputs (dir, run, i) || s_load_summary (dir, &machines [i])) {
             lc_analyze_free (run);
@@ -468,8 +473,9 @@ s_check_output (const lc_run_t *run, const char *what, const char *path)
 {
     if (!lc_file_is_one_of (path, run->inputs, run->input_count))
         return 0;
-    fprintf (stderr, "lclock analyze: %s %s is one of the run's inputs (a log or a "
-             "summary of %s); choose another path\n", what, path, run->run_dir);
+    fprintf (stderr, "lclock analyze: %s %s is one of the run's inputs (a log, a "
+             "summary or the run.json of %s); choose another path\n", what, path,
+             run->run_dir);
     return -1;
 }
 

@@ -72,6 +72,13 @@ expect_2 shiviz-csv "--shiviz .*machine-1\\.csv is one of the run's inputs" \
     analyze "$LC_WORK/out" --no-plots --shiviz "$LC_WORK/out/machine-1.csv"
 expect_2 shiviz-json "--shiviz .*machine-2\\.json is one of the run's inputs" \
     analyze "$LC_WORK/out" --no-plots --shiviz "$LC_WORK/out/machine-2.json"
+"$LCLOCK" runinfo "$LC_WORK/out" --launcher run3 --machines 3 --rate 1-2 --roll 10 \
+    --speed 1 --duration 2 -- test || fail "lclock runinfo failed"
+cp "$LC_WORK/out/run.json" "$LC_WORK/run.json"
+expect_2 shiviz-runjson "--shiviz .*run\.json is one of the run's inputs" \
+    analyze "$LC_WORK/out" --no-plots --shiviz "$LC_WORK/out/run.json"
+cmp -s "$LC_WORK/run.json" "$LC_WORK/out/run.json" || fail "--shiviz RUN/run.json changed it"
+rm "$LC_WORK/out/run.json"
 ln -s machine-1.csv "$LC_WORK/out/report.md"
 expect_2 report-link "report\\.md is one of the run's inputs" analyze "$LC_WORK/out" --no-plots
 rm "$LC_WORK/out/report.md"
