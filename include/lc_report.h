@@ -13,6 +13,7 @@
 #include "lc_stats.h"
 #include "lc_file.h"
 #include "lc_runinfo.h"
+#include "lc_result.h"
 
 #include <stdio.h>
 #include <jansson.h>
@@ -34,17 +35,23 @@ typedef struct {
     size_t input_count;         //  entries of inputs
 } lc_run_t;
 
-//  The short table and the failed checks, for stdout.
-void
-    lc_report_table (const lc_run_t *run, FILE *out);
+//  The result of the analyzed run, computed once from its checks and
+//  figures (the caller's to lc_result_destroy). Every writer below renders
+//  it; summary.json is lc_result_json of it.
+lc_result_t *
+    lc_report_result (const lc_run_t *run);
 
-//  summary.json as a jansson object (the caller's to json_decref).
+//  summary.json of the run: lc_result_json (lc_report_result (run)).
 json_t *
     lc_report_summary (const lc_run_t *run);
 
+//  The short table and the failed checks, for stdout.
+void
+    lc_report_table (const lc_result_t *result, FILE *out);
+
 //  report.md. Returns 0, or -1 on a write error.
 int
-    lc_report_markdown (const lc_run_t *run, FILE *out);
+    lc_report_markdown (const lc_result_t *result, FILE *out);
 
 //  Draws the plots into dir with gnuplot (PNG and SVG). Returns 0 when
 //  drawn, 1 when gnuplot is not installed, -1 when it failed; *note is set

@@ -18,6 +18,7 @@ typedef struct {
     uint64_t max;               //  largest jump
     double mean;                //  average jump
     uint64_t mode;              //  most frequent size (smallest on a tie)
+    double share_one;           //  share of jumps of exactly +1 (0 if none)
     uint64_t bins [LC_JUMP_BINS];   //  bins [k]: jumps of size k
     uint64_t overflow;          //  jumps of size LC_JUMP_BINS or more
 } lc_jumps_t;
@@ -37,12 +38,13 @@ typedef struct {
     double growth;              //  least-squares slope per model second
 } lc_drift_fig_t;
 
-//  Wall time from send to recv of the messages received
+//  Time from send to recv of the messages received, in model milliseconds
+//  (wall ms x speed), so that runs at different speeds compare
 typedef struct {
     uint64_t count;             //  messages measured
-    double median_ms;           //  nearest-rank median
-    double p99_ms;              //  nearest-rank 99th percentile
-    double max_ms;              //  largest
+    double median_ms;           //  nearest-rank median, model ms
+    double p99_ms;              //  nearest-rank 99th percentile, model ms
+    double max_ms;              //  largest, model ms
 } lc_age_fig_t;
 
 //  The figures of one machine, or of the whole run
@@ -58,7 +60,13 @@ typedef struct {
     lc_drift_fig_t drift;       //  lag behind the fastest clock
     lc_age_fig_t age;           //  message age (recipient side)
     uint64_t late_ticks;        //  ticks run more than LC_LATE_TICK_US late
-    double max_lateness_ms;     //  largest lateness of any tick
+    double late_share;          //  late_ticks / ticks (0 without ticks)
+    double max_lateness_ms;     //  largest lateness of any tick, wall ms
+    double period_ms;           //  the tick period in wall ms, 1000 / (rate
+                                //  x speed); run: the shortest of any machine
+    bool late_reached_period;   //  max_lateness_ms >= period_ms: a tick ran
+                                //  as late as a whole tick period, so the
+                                //  lateness may have changed the model
 } lc_figures_t;
 
 //  One sample of a machine for the plots

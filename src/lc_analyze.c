@@ -505,21 +505,18 @@ s_check_outputs (const lc_run_t *run, const s_options_t *options)
 }
 
 static int
-s_write_outputs (lc_run_t *run, const s_options_t *options, json_t *summary)
+s_write_outputs (const lc_result_t *result, const s_options_t *options, json_t *summary)
 {
     char path [S_PATH_MAX];
-    snprintf (path, sizeof path, "%s/summary.json", options->out_dir);
-    FILE *file = fopen (path, "w");
-    if (file)
-        json_dumpf (summary, file, JSON_INDENT (2) | JSON_SORT_KEYS | JSON_REAL_PRECISION (16));
-    if (!file || lc_file_close_checked (&file)) {
+    snprintf (path, sizeof path, "%s/%s", options->out_dir, LC_RESULT_FILE);
+    if (lc_result_dump (summary, path)) {
         fprintf (stderr, "lclock analyze: cannot write %s: %s\n", path, strerror (errno));
         return -1;
     }
     snprintf (path, sizeof path, "%s/report.md", options->out_dir);
-    file = fopen (path, "w");
+    FILE *file = fopen (path, "w");
     if (file)
-        lc_report_markdown (run, file);
+        lc_report_markdown (result, file);
     if (!file || lc_file_close_checked (&file)) {
         fprintf (stderr, "lclock analyze: cannot write %s: %s\n", path, strerror (errno));
         return -1;
@@ -596,22 +593,26 @@ lc_analyze_main (int argc, char *argv [])
     else
         run.plots_note = "plots not drawn (--no-plots)";
 
-    json_t *summary = lc_report_summary (&run);
+    //  The figures, computed once; summary.json, report.md and the table
+    //  are renderings of this one value
+    lc_result_t *result = lc_report_result (&run);
+    json_t *summary = lc_result_json (result);
     if (!summary)
         fprintf (stderr, "lclock analyze: cannot build summary.json (out of memory)\n");
-    rc = summary ? s_write_outputs (&run, &options, summary) : -1;
+    rc = summary ? s_write_outputs (result, &options, summary) : -1;
     if (rc == 0) {
         if (options.json) {
             json_dumpf (summary, stdout, JSON_INDENT (2) | JSON_SORT_KEYS | JSON_REAL_PRECISION (16));
             fputc ('\n', stdout);
         }
         else
-            lc_report_table (&run, stdout);
+            lc_report_table (result, stdout);
         rc = plots_failed ? LC_EXIT_USAGE
-           : lc_check_failures (run.check) ? LC_EXIT_FAILURE : LC_EXIT_OK;
+           : result->checks_ok ? LC_EXIT_OK : LC_EXIT_FAILURE;
     }
     else
         rc = LC_EXIT_USAGE;
+    lc_result_destroy (&result);
     json_decref (summary);
     lc_analyze_free (&run);
     return rc;

@@ -25,6 +25,7 @@
 */
 #include "lc_report.h"
 #include "lc_alloc.h"
+#include "lc_json.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -55,255 +56,219 @@ static const char *s_plot_titles [] = {
 };
 
 //  --------------------------------------------------------------------------
-//  The stdout table
+//  The result: computed once from the checks and the figures
+
+static char *
+s_dup (const char *text)
+{
+    char *copy = text && *text ? lc_strdup (text) : NULL;
+    return copy;
+}
 
 static void
-s_print_failures (const lc_run_t *run, FILE *out, const char *bullet)
+s_result_checks (const lc_run_t *run, lc_result_t *self)
 {
-    size_t kept = lc_check_kept (run->check);
-    size_t shown = kept < LC_REPORT_FAILURES_MAX ? kept : LC_REPORT_FAILURES_MAX;
-    for (size_t i = 0; i < shown; i++) {
+    self->failures = lc_check_failures (run->check);
+    self->checks_ok = self->failures == 0;
+    for (int rule = 1; rule <= LC_RULES; rule++)
+        self->rule_failures [rule - 1] = lc_check_rule_failures (run->check, rule);
+    self->listed_count = lc_check_kept (run->check);
+    self->listed = lc_calloc (self->listed_count, sizeof *self->listed);
+    for (size_t i = 0; i < self->listed_count; i++) {
         const lc_failure_t *failure = lc_check_failure (run->check, i);
-        fprintf (out, "%scheck %d (%s): machine %u", bullet, failure->rule,
-                 lc_check_rule_name (failure->rule), failure->machine);
-        if (failure->row)
-            fprintf (out, ", row %zu", failure->row);
-        fprintf (out, ": %s\n", failure->text);
+        self->listed [i] = (lc_result_failure_t) {
+            failure->rule, failure->machine, failure->row, lc_strdup (failure->text)
+        };
     }
-    size_t total = lc_check_failures (run->check);
-    if (total > shown)
-        fprintf (out, "%s... and %zu more (summary.json lists up to %d)\n",
-                 bullet, total - shown, LC_FAILURES_KEPT);
+    self->truncated = self->failures > self->listed_count;
 }
 
-void
-lc_report_table (const lc_run_t *run, FILE *out)
+static void
+s_result_machines (const lc_run_t *run, lc_result_t *self)
 {
-    fprintf (out, "%7s %5s %8s %11s %8s %9s %10s %9s\n", "machine", "rate",
-             "ticks", "final_clock", "max_jump", "max_queue", "drift_mean",
-             "drift_max");
-    for (size_t i = 0; i <= run->count; i++) {
-        const lc_figures_t *fig = i < run->count
-                                ? lc_stats_machine (run->stats, i)
-                                : lc_stats_run (run->stats);
-        if (i < run->count)
-            fprintf (out, "%7u %5u", fig->machine, fig->rate);
-        else
-            fprintf (out, "%7s %5s", "run", "-");
-        fprintf (out, " %8llu %11llu %8llu %9llu %10.2f %9llu\n",
-                 (unsigned long long) fig->ticks,
-                 (unsigned long long) fig->final_clock,
-                 (unsigned long long) fig->jumps.max,
-                 (unsigned long long) fig->queue.max, fig->drift.mean,
-                 (unsigned long long) fig->drift.max);
-    }
+    self->count = run->count;
+    self->machines = lc_calloc (run->count, sizeof *self->machines);
     for (size_t i = 0; i < run->count; i++) {
-        uint64_t lost = lc_check_undelivered (run->check, i);
-        if (lost)
-            fprintf (out, "undelivered: %llu message(s) to machine %u (it crashed "
-                     "or restarted)\n", (unsigned long long) lost, run->machines [i].id);
-        lost = lc_check_lost_sent (run->check, i);
-        if (lost)
-            fprintf (out, "undelivered: %llu message(s) from machine %u (sent in its "
-                     "last second before it crashed)\n", (unsigned long long) lost,
-                     run->machines [i].id);
+        const lc_meta_t *meta = &run->machines [i];
+        lc_result_machine_t *machine = &self->machines [i];
+        machine->fig = *lc_stats_machine (run->stats, i);
+        machine->stop_reason = s_dup (meta->stop_reason);
+        machine->restarts = meta->restarts;
+        machine->crashed = lc_check_crashed (run->check, i);
+        machine->undelivered = lc_check_undelivered (run->check, i);
+        machine->lost_with_crash = lc_check_lost_sent (run->check, i);
+        machine->sent = meta->sent;
+        machine->send_failed = meta->send_failed;
+        machine->rejected = meta->rejected;
+        machine->bad_connections = meta->bad_connections;
+        machine->untrusted = meta->untrusted;
+        self->undelivered += machine->undelivered + machine->lost_with_crash;
     }
-    const lc_figures_t *total = lc_stats_run (run->stats);
-    if (total->late_ticks) {
-        fprintf (out, "late ticks (> %d us after due): %llu, at most %.3f ms late:",
-                 LC_LATE_TICK_US, (unsigned long long) total->late_ticks,
-                 total->max_lateness_ms);
-        for (size_t i = 0; i < run->count; i++) {
-            const lc_figures_t *fig = lc_stats_machine (run->stats, i);
-            if (fig->late_ticks)
-                fprintf (out, " m%u %llu", fig->machine,
-                         (unsigned long long) fig->late_ticks);
+}
+
+lc_result_t *
+lc_report_result (const lc_run_t *run)
+{
+    assert (run && run->count > 0);
+    lc_result_t *self = lc_calloc (1, sizeof *self);
+    const lc_meta_t *first = &run->machines [0];
+    self->version = s_dup (LCLOCK_VERSION);
+    self->dir = lc_strdup (run->run_dir);
+    self->rows = lc_stats_run (run->stats)->rows;
+    self->speed = lc_stats_speed (run->stats);
+    self->duration = first->duration;
+    self->roll = (uint32_t) first->roll;
+    self->seed = first->seed;
+    self->run_id = lc_strdup (first->run_id);
+    self->start_time = (double) lc_stats_start_us (run->stats) / S_US_PER_S;
+    self->end_time = (double) lc_stats_end_us (run->stats) / S_US_PER_S;
+    self->start_spread_ms = (double) lc_stats_start_spread_us (run->stats) / 1000.0;
+    self->window_from = run->window_from;
+    self->window_to = run->window_to;
+    s_result_checks (run, self);
+    s_result_machines (run, self);
+    self->totals = *lc_stats_run (run->stats);
+    self->plots_drawn = run->plots;
+    self->plots_note = s_dup (run->plots_note);
+    size_t plots = sizeof lc_report_plot_names / sizeof lc_report_plot_names [0];
+    self->plot_files = lc_calloc (2 * plots, sizeof *self->plot_files);
+    for (size_t i = 0; run->plots && lc_report_plot_names [i]; i++)
+        for (int svg = 0; svg < 2; svg++) {
+            char name [64];
+            snprintf (name, sizeof name, "%s.%s", lc_report_plot_names [i],
+                      svg ? "svg" : "png");
+            self->plot_files [self->plot_file_count++] = lc_strdup (name);
         }
-        fprintf (out, "\n");
+    self->shiviz = s_dup (run->shiviz);
+    if (run->requested) {
+        //  A copy through its own writer and reader: the result owns it
+        json_t *requested = lc_runinfo_json (run->requested);
+        self->requested = lc_runinfo_from_json (requested, "run.json", "lclock analyze");
+        json_decref (requested);
     }
-    fprintf (out, "start spread: %.3f ms (first start rows; across hosts it "
-             "includes their clock offset)\n",
-             (double) lc_stats_start_spread_us (run->stats) / 1000.0);
-    size_t failures = lc_check_failures (run->check);
-    if (failures == 0) {
-        fprintf (out, "checks: all %d hold (%zu machines, %llu rows)\n", LC_RULES,
-                 run->count, (unsigned long long) lc_stats_run (run->stats)->rows);
-        return;
-    }
-    int broken = 0;
-    for (int rule = 1; rule <= LC_RULES; rule++)
-        broken += lc_check_rule_failures (run->check, rule) > 0;
-    fprintf (out, "checks: %d of %d FAILED (%zu failure%s):", broken, LC_RULES, failures,
-             failures == 1 ? "" : "s");
-    for (int rule = 1; rule <= LC_RULES; rule++)
-        if (lc_check_rule_failures (run->check, rule))
-            fprintf (out, " %d (%s)", rule, lc_check_rule_name (rule));
-    fprintf (out, "\n");
-    s_print_failures (run, out, "  ");
-}
-
-//  --------------------------------------------------------------------------
-//  summary.json
-
-//  Rounds to 6 decimals so that the JSON does not show float noise
-static json_t *
-s_real (double value)
-{
-    if (!isfinite (value))
-        return json_null ();
-    //  Beyond 2^53 there are no decimals to round, and value * 1e6 could
-    //  overflow to infinity, which JSON cannot hold
-    return json_real (fabs (value) < 0x1p53 ? round (value * 1e6) / 1e6 : value);
-}
-
-//  JSON integers are signed 64-bit in jansson; above that (a seed may be)
-//  a real, as the machine writes it, rather than a negative number
-static json_t *
-s_uint (uint64_t value)
-{
-    return value <= INT64_MAX ? json_integer ((json_int_t) value)
-                              : json_real ((double) value);
-}
-
-static json_t *
-s_figures_json (const lc_figures_t *fig)
-{
-    json_t *events = json_object ();
-    for (int k = 0; k < LC_EV_COUNT; k++)
-        json_object_set_new (events, lc_event_name ((lc_event_t) k), s_uint (fig->events [k]));
-    json_t *histogram = json_array ();
-    for (uint64_t k = 0; k < LC_JUMP_BINS; k++)
-        if (fig->jumps.bins [k])
-            json_array_append_new (histogram, json_pack ("{s:o,s:o}",
-                                   "size", s_uint (k), "count", s_uint (fig->jumps.bins [k])));
-    return json_pack ("{s:o,s:o,s:o,s:o,"
-                      "s:{s:o,s:o,s:o,s:o,s:o,s:o,s:o},"
-                      "s:{s:o,s:o,s:o,s:o},"
-                      "s:{s:o,s:o,s:o},"
-                      "s:{s:o,s:o,s:o,s:o},"
-                      "s:{s:o,s:o}}",
-        "rows", s_uint (fig->rows),
-        "ticks", s_uint (fig->ticks),
-        "events", events,
-        "final_clock", s_uint (fig->final_clock),
-        "jumps",
-            "count", s_uint (fig->jumps.count),
-            "min", s_uint (fig->jumps.min),
-            "mean", s_real (fig->jumps.mean),
-            "max", s_uint (fig->jumps.max),
-            "mode", s_uint (fig->jumps.mode),
-            "histogram", histogram,
-            "overflow", s_uint (fig->jumps.overflow),
-        "queue",
-            "mean", s_real (fig->queue.mean),
-            "max", s_uint (fig->queue.max),
-            "final", s_uint (fig->queue.final),
-            "growth_per_s", s_real (fig->queue.growth),
-        "drift",
-            "mean", s_real (fig->drift.mean),
-            "max", s_uint (fig->drift.max),
-            "growth_per_s", s_real (fig->drift.growth),
-        "message_age_ms",
-            "count", s_uint (fig->age.count),
-            "median", s_real (fig->age.median_ms),
-            "p99", s_real (fig->age.p99_ms),
-            "max", s_real (fig->age.max_ms),
-        "late_ticks",
-            "count", s_uint (fig->late_ticks),
-            "max_lateness_ms", s_real (fig->max_lateness_ms));
-}
-
-static json_t *
-s_checks_json (const lc_run_t *run)
-{
-    json_t *rules = json_array ();
-    for (int rule = 1; rule <= LC_RULES; rule++) {
-        size_t failures = lc_check_rule_failures (run->check, rule);
-        json_array_append_new (rules, json_pack ("{s:i,s:s,s:b,s:o}",
-            "rule", rule, "name", lc_check_rule_name (rule), "ok", failures == 0,
-            "failures", s_uint (failures)));
-    }
-    json_t *listed = json_array ();
-    for (size_t i = 0; i < lc_check_kept (run->check); i++) {
-        const lc_failure_t *failure = lc_check_failure (run->check, i);
-        json_array_append_new (listed, json_pack ("{s:i,s:o,s:o,s:s}",
-            "rule", failure->rule, "machine", s_uint (failure->machine),
-            "row", s_uint (failure->row), "text", failure->text));
-    }
-    size_t total = lc_check_failures (run->check);
-    return json_pack ("{s:b,s:o,s:o,s:o,s:b}",
-        "ok", total == 0, "failures", s_uint (total), "rules", rules,
-        "listed", listed, "truncated", total > lc_check_kept (run->check));
-}
-
-static json_t *
-s_machine_json (const lc_run_t *run, size_t idx)
-{
-    const lc_meta_t *meta = &run->machines [idx];
-    json_t *object = s_figures_json (lc_stats_machine (run->stats, idx));
-    json_object_set_new (object, "machine", s_uint (meta->id));
-    json_object_set_new (object, "rate", s_uint (meta->rate));
-    json_object_set_new (object, "stop_reason", meta->stop_reason [0]
-                         ? json_string (meta->stop_reason) : json_null ());
-    json_object_set_new (object, "restarts", s_uint (meta->restarts));
-    json_object_set_new (object, "crashed", json_boolean (lc_check_crashed (run->check, idx)));
-    json_object_set_new (object, "undelivered", s_uint (lc_check_undelivered (run->check, idx)));
-    json_object_set_new (object, "lost_with_crash", s_uint (lc_check_lost_sent (run->check, idx)));
-    json_object_set_new (object, "reported", json_pack ("{s:o,s:o,s:o,s:o,s:o}",
-        "sent", s_uint (meta->sent), "send_failed", s_uint (meta->send_failed),
-        "rejected", s_uint (meta->rejected),
-        "bad_connections", s_uint (meta->bad_connections),
-        "untrusted", s_uint (meta->untrusted)));
-    return object;
+    return self;
 }
 
 json_t *
 lc_report_summary (const lc_run_t *run)
 {
-    const lc_meta_t *first = &run->machines [0];
-    json_t *machines = json_array ();
-    uint64_t undelivered = 0;
-    for (size_t i = 0; i < run->count; i++) {
-        json_array_append_new (machines, s_machine_json (run, i));
-        undelivered += lc_check_undelivered (run->check, i)
-                     + lc_check_lost_sent (run->check, i);
-    }
-    json_t *plots = json_array ();
-    for (size_t i = 0; run->plots && lc_report_plot_names [i]; i++)
-        for (int svg = 0; svg < 2; svg++)
-            json_array_append_new (plots, json_sprintf ("%s.%s",
-                                   lc_report_plot_names [i], svg ? "svg" : "png"));
-    json_t *totals = s_figures_json (lc_stats_run (run->stats));
-    json_object_set_new (totals, "undelivered", s_uint (undelivered));
-    json_t *requested = run->requested ? lc_runinfo_json (run->requested) : json_null ();
-    return json_pack ("{s:s,s:{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:{s:o,s:o}},"
-                      "s:o,s:o,s:o,s:{s:b,s:o,s:o},s:o,s:o}",
-        "version", LCLOCK_VERSION,
-        "run",
-            "dir", run->run_dir,
-            "machines", s_uint (run->count),
-            "speed", s_real (lc_stats_speed (run->stats)),
-            "duration", s_real (first->duration),
-            "roll", s_uint (first->roll),
-            "seed", s_uint (first->seed),
-            "start_time", s_real ((double) lc_stats_start_us (run->stats) / S_US_PER_S),
-            "run_id", first->run_id,
-            "end_time", s_real ((double) lc_stats_end_us (run->stats) / S_US_PER_S),
-            "rows", s_uint (lc_stats_run (run->stats)->rows),
-            "start_spread_ms", s_real ((double) lc_stats_start_spread_us (run->stats) / 1000.0),
-            "window",
-                "from", s_real (run->window_from),
-                "to", s_real (run->window_to),
-        "checks", s_checks_json (run),
-        "machines", machines,
-        "totals", totals,
-        "plots",
-            "drawn", run->plots,
-            "note", run->plots_note ? json_string (run->plots_note) : json_null (),
-            "files", plots,
-        "shiviz", run->shiviz ? json_string (run->shiviz) : json_null (),
-        "requested", requested);
+    lc_result_t *result = lc_report_result (run);
+    json_t *json = lc_result_json (result);
+    lc_result_destroy (&result);
+    return json;
 }
+
+//  --------------------------------------------------------------------------
+//  The stdout table
+
+static void
+s_print_failures (const lc_result_t *self, FILE *out, const char *bullet)
+{
+    size_t shown = self->listed_count < LC_REPORT_FAILURES_MAX
+                 ? self->listed_count : LC_REPORT_FAILURES_MAX;
+    for (size_t i = 0; i < shown; i++) {
+        const lc_result_failure_t *failure = &self->listed [i];
+        fprintf (out, "%scheck %d (%s): machine %u", bullet, failure->rule,
+                 lc_check_rule_name (failure->rule), failure->machine);
+        if (failure->row)
+            fprintf (out, ", row %llu", (unsigned long long) failure->row);
+        fprintf (out, ": %s\n", failure->text);
+    }
+    if (self->failures > shown)
+        fprintf (out, "%s... and %llu more (summary.json lists up to %d)\n", bullet,
+                 (unsigned long long) (self->failures - shown), LC_FAILURES_KEPT);
+}
+
+static void
+s_table_row (FILE *out, const lc_figures_t *fig, bool run)
+{
+    if (run)
+        fprintf (out, "%7s %5s", "run", "-");
+    else
+        fprintf (out, "%7u %5u", fig->machine, fig->rate);
+    fprintf (out, " %8llu %11llu %9.2f %8llu %7.3f %9llu %10.2f %9llu\n",
+             (unsigned long long) fig->ticks, (unsigned long long) fig->final_clock,
+             fig->jumps.mean, (unsigned long long) fig->jumps.max, fig->jumps.share_one,
+             (unsigned long long) fig->queue.max, fig->drift.mean,
+             (unsigned long long) fig->drift.max);
+}
+
+//  One sentence: how many ticks ran late (wall ms), on which machines, and
+//  did lateness reach a tick period (could it have changed the model)?
+static void
+s_lateness_sentence (const lc_result_t *self, FILE *out)
+{
+    const lc_figures_t *total = &self->totals;
+    fprintf (out, "late ticks (> %d us after due, wall time): %llu of %llu (%.2f%%), "
+             "at most %.3f ms late", LC_LATE_TICK_US, (unsigned long long) total->late_ticks,
+             (unsigned long long) total->ticks, 100 * total->late_share,
+             total->max_lateness_ms);
+    for (size_t i = 0, first = 1; i < self->count; i++)
+        if (self->machines [i].fig.late_ticks) {
+            fprintf (out, "%s m%u %llu", first ? ":" : "", self->machines [i].fig.machine,
+                     (unsigned long long) self->machines [i].fig.late_ticks);
+            first = 0;
+        }
+    fprintf (out, "; the shortest tick period is %.3f ms wall, so ", total->period_ms);
+    if (total->late_reached_period)
+        fprintf (out, "a tick ran as late as a whole tick period: lateness may have "
+                 "changed the model (run at a lower speed)\n");
+    else
+        fprintf (out, "no tick ran a whole period late: the model ran as scheduled\n");
+}
+
+static void
+s_checks_line (const lc_result_t *self, FILE *out)
+{
+    if (self->failures == 0) {
+        fprintf (out, "checks: all %d hold (%zu machines, %llu rows)\n", LC_RULES,
+                 self->count, (unsigned long long) self->rows);
+        return;
+    }
+    int broken = 0;
+    for (int rule = 1; rule <= LC_RULES; rule++)
+        broken += self->rule_failures [rule - 1] > 0;
+    fprintf (out, "checks: %d of %d FAILED (%llu failure%s):", broken, LC_RULES,
+             (unsigned long long) self->failures, self->failures == 1 ? "" : "s");
+    for (int rule = 1; rule <= LC_RULES; rule++)
+        if (self->rule_failures [rule - 1])
+            fprintf (out, " %d (%s)", rule, lc_check_rule_name (rule));
+    fprintf (out, "\n");
+    s_print_failures (self, out, "  ");
+}
+
+void
+lc_report_table (const lc_result_t *self, FILE *out)
+{
+    fprintf (out, "%zu machines, roll %u (P(internal) = %.3f), speed %g, %g model s\n",
+             self->count, self->roll, lc_runinfo_p_internal (self->roll),
+             self->speed, self->duration);
+    fprintf (out, "%7s %5s %8s %11s %9s %8s %7s %9s %10s %9s\n", "machine", "rate",
+             "ticks", "final_clock", "mean_jump", "max_jump", "jump_+1", "max_queue",
+             "drift_mean", "drift_max");
+    for (size_t i = 0; i < self->count; i++)
+        s_table_row (out, &self->machines [i].fig, false);
+    s_table_row (out, &self->totals, true);
+    for (size_t i = 0; i < self->count; i++) {
+        const lc_result_machine_t *machine = &self->machines [i];
+        if (machine->undelivered)
+            fprintf (out, "undelivered: %llu message(s) to machine %u (it crashed "
+                     "or restarted)\n", (unsigned long long) machine->undelivered,
+                     machine->fig.machine);
+        if (machine->lost_with_crash)
+            fprintf (out, "undelivered: %llu message(s) from machine %u (sent in its "
+                     "last second before it crashed)\n",
+                     (unsigned long long) machine->lost_with_crash, machine->fig.machine);
+    }
+    if (self->totals.late_ticks)
+        s_lateness_sentence (self, out);
+    fprintf (out, "start spread: %.3f ms (first start rows; across hosts it "
+             "includes their clock offset)\n", self->start_spread_ms);
+    s_checks_line (self, out);
+}
+
+//  --------------------------------------------------------------------------
+//  report.md
 
 //  What run.json says was asked for: label, launcher, rate spec or fixed
 //  rates, roll with P(internal), speed, duration, seed, hosts, command
@@ -350,24 +315,100 @@ s_md_requested (const lc_runinfo_t *requested, FILE *out)
              requested->command, requested->version);
 }
 
-//  --------------------------------------------------------------------------
-//  report.md
+static void
+s_md_parameters (const lc_result_t *self, FILE *out)
+{
+    fprintf (out, "# lclock run report\n\n");
+    fprintf (out, "| parameter | value |\n|---|---|\n");
+    fprintf (out, "| run directory | `%s` |\n", self->dir);
+    fprintf (out, "| run id | %s |\n", self->run_id && *self->run_id ? self->run_id : "-");
+    fprintf (out, "| machines | %zu |\n", self->count);
+    fprintf (out, "| duration (model s) | %g |\n", self->duration);
+    fprintf (out, "| speed | %g |\n", self->speed);
+    fprintf (out, "| roll | %u (P(internal) = %.3f) |\n", self->roll,
+             lc_runinfo_p_internal (self->roll));
+    fprintf (out, "| seed | %llu |\n", (unsigned long long) self->seed);
+    fprintf (out, "| first row (epoch s) | %.6f |\n", self->start_time);
+    fprintf (out, "| last row (epoch s) | %.6f |\n", self->end_time);
+    fprintf (out, "| rows | %llu |\n", (unsigned long long) self->rows);
+    fprintf (out, "| start spread (ms) | %.3f |\n\n", self->start_spread_ms);
+    fprintf (out, "The start spread is the time between the first and the last "
+             "machine's first `start` row. Machines start within milliseconds of "
+             "each other (the READY round), so across hosts a larger spread is "
+             "the offset between their clocks, which shifts message ages and "
+             "drift by as much (docs/lan.md).\n\n");
+}
+
+static void
+s_md_checks (const lc_result_t *self, FILE *out)
+{
+    fprintf (out, "## Checks: %s\n\n", self->failures ? "FAILED" : "all hold");
+    fprintf (out, "| check | rule | result | failures |\n|---|---|---|---|\n");
+    for (int rule = 1; rule <= LC_RULES; rule++) {
+        uint64_t n = self->rule_failures [rule - 1];
+        fprintf (out, "| %d | %s | %s | %llu |\n", rule, lc_check_rule_name (rule),
+                 n ? "FAILED" : "ok", (unsigned long long) n);
+    }
+    fprintf (out, "\n");
+    if (self->failures) {
+        s_print_failures (self, out, "- ");
+        fprintf (out, "\n");
+    }
+    bool any_lost = false;
+    for (size_t i = 0; i < self->count; i++) {
+        const lc_result_machine_t *machine = &self->machines [i];
+        if (machine->undelivered || machine->lost_with_crash) {
+            if (!any_lost)
+                fprintf (out, "Undelivered (lost with a crash or restart, "
+                         "not a failure):\n\n");
+            any_lost = true;
+            fprintf (out, "- machine %u: %llu message(s) to it, %llu sent in its "
+                     "last second before it crashed\n", machine->fig.machine,
+                     (unsigned long long) machine->undelivered,
+                     (unsigned long long) machine->lost_with_crash);
+        }
+    }
+    if (any_lost)
+        fprintf (out, "\n");
+}
+
+static void
+s_md_machines (const lc_result_t *self, FILE *out)
+{
+    fprintf (out, "## Machines\n\n| machine | rate | stop reason | restarts | crashed "
+             "| undelivered to it | sent | send failed | rejected | bad connections "
+             "| untrusted |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < self->count; i++) {
+        const lc_result_machine_t *m = &self->machines [i];
+        fprintf (out, "| %u | %u | %s | %llu | %s | %llu | %llu | %llu | %llu | %llu | %llu |\n",
+                 m->fig.machine, m->fig.rate, m->stop_reason ? m->stop_reason : "-",
+                 (unsigned long long) m->restarts, m->crashed ? "yes" : "no",
+                 (unsigned long long) m->undelivered, (unsigned long long) m->sent,
+                 (unsigned long long) m->send_failed, (unsigned long long) m->rejected,
+                 (unsigned long long) m->bad_connections,
+                 (unsigned long long) m->untrusted);
+    }
+    fprintf (out, "\nSent, send failed, rejected, bad connections and untrusted are "
+             "the machines' own counts (machine-ID.json).\n\n");
+}
 
 static void
 s_md_figures_row (FILE *out, const char *name, const lc_figures_t *fig, const char *rate)
 {
-    fprintf (out, "| %s | %s | %llu | %llu | %llu / %.3f / %llu / %llu "
+    fprintf (out, "| %s | %s | %llu | %llu | %llu / %.3f / %llu / %llu / %.3f "
              "| %.3f / %llu / %llu / %.3f | %.3f / %llu / %.3f "
-             "| %.3f / %.3f / %.3f | %llu (%.3f ms) |\n",
+             "| %.3f / %.3f / %.3f | %llu (%.2f%%, max %.3f ms) |\n",
              name, rate, (unsigned long long) fig->ticks,
              (unsigned long long) fig->final_clock,
              (unsigned long long) fig->jumps.min, fig->jumps.mean,
              (unsigned long long) fig->jumps.max, (unsigned long long) fig->jumps.mode,
+             fig->jumps.share_one,
              fig->queue.mean, (unsigned long long) fig->queue.max,
              (unsigned long long) fig->queue.final, fig->queue.growth,
              fig->drift.mean, (unsigned long long) fig->drift.max, fig->drift.growth,
              fig->age.median_ms, fig->age.p99_ms, fig->age.max_ms,
-             (unsigned long long) fig->late_ticks, fig->max_lateness_ms);
+             (unsigned long long) fig->late_ticks, 100 * fig->late_share,
+             fig->max_lateness_ms);
 }
 
 static void
@@ -379,97 +420,28 @@ s_md_events_row (FILE *out, const char *name, const lc_figures_t *fig)
     fprintf (out, " %llu |\n", (unsigned long long) fig->rows);
 }
 
-int
-lc_report_markdown (const lc_run_t *run, FILE *out)
+static void
+s_md_figures (const lc_result_t *self, FILE *out)
 {
-    const lc_meta_t *first = &run->machines [0];
-    const lc_figures_t *total = lc_stats_run (run->stats);
-    size_t failures = lc_check_failures (run->check);
-    fprintf (out, "# lclock run report\n\n");
-    fprintf (out, "| parameter | value |\n|---|---|\n");
-    fprintf (out, "| run directory | `%s` |\n", run->run_dir);
-    fprintf (out, "| run id | %s |\n", first->run_id [0] ? first->run_id : "-");
-    fprintf (out, "| machines | %zu |\n", run->count);
-    fprintf (out, "| duration (model s) | %g |\n", first->duration);
-    fprintf (out, "| speed | %g |\n", lc_stats_speed (run->stats));
-    fprintf (out, "| roll | %llu |\n", (unsigned long long) first->roll);
-    fprintf (out, "| seed | %llu |\n", (unsigned long long) first->seed);
-    fprintf (out, "| first row (epoch s) | %.6f |\n",
-             (double) lc_stats_start_us (run->stats) / S_US_PER_S);
-    fprintf (out, "| last row (epoch s) | %.6f |\n",
-             (double) lc_stats_end_us (run->stats) / S_US_PER_S);
-    fprintf (out, "| rows | %llu |\n", (unsigned long long) total->rows);
-    fprintf (out, "| start spread (ms) | %.3f |\n\n",
-             (double) lc_stats_start_spread_us (run->stats) / 1000.0);
-    fprintf (out, "The start spread is the time between the first and the last "
-             "machine's first `start` row. Machines start within milliseconds of "
-             "each other (the READY round), so across hosts a larger spread is "
-             "the offset between their clocks, which shifts message ages and "
-             "drift by as much (docs/lan.md).\n\n");
-
-    s_md_requested (run->requested, out);
-    fprintf (out, "## Checks: %s\n\n", failures ? "FAILED" : "all hold");
-    fprintf (out, "| check | rule | result | failures |\n|---|---|---|---|\n");
-    for (int rule = 1; rule <= LC_RULES; rule++) {
-        size_t n = lc_check_rule_failures (run->check, rule);
-        fprintf (out, "| %d | %s | %s | %zu |\n", rule, lc_check_rule_name (rule),
-                 n ? "FAILED" : "ok", n);
-    }
-    fprintf (out, "\n");
-    if (failures) {
-        s_print_failures (run, out, "- ");
-        fprintf (out, "\n");
-    }
-    bool any_lost = false;
-    for (size_t i = 0; i < run->count; i++) {
-        uint64_t to = lc_check_undelivered (run->check, i);
-        uint64_t from = lc_check_lost_sent (run->check, i);
-        if (to || from) {
-            if (!any_lost)
-                fprintf (out, "Undelivered (lost with a crash or restart, "
-                         "not a failure):\n\n");
-            any_lost = true;
-            fprintf (out, "- machine %u: %llu message(s) to it, %llu sent in its "
-                     "last second before it crashed\n", run->machines [i].id,
-                     (unsigned long long) to, (unsigned long long) from);
-        }
-    }
-    if (any_lost)
-        fprintf (out, "\n");
-
-    fprintf (out, "## Machines\n\n| machine | rate | stop reason | restarts | crashed "
-             "| undelivered to it | sent | send failed | rejected | bad connections "
-             "| untrusted |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
-    for (size_t i = 0; i < run->count; i++) {
-        const lc_meta_t *meta = &run->machines [i];
-        fprintf (out, "| %u | %u | %s | %llu | %s | %llu | %llu | %llu | %llu | %llu | %llu |\n",
-                 meta->id, meta->rate, meta->stop_reason [0] ? meta->stop_reason : "-",
-                 (unsigned long long) meta->restarts,
-                 lc_check_crashed (run->check, i) ? "yes" : "no",
-                 (unsigned long long) lc_check_undelivered (run->check, i),
-                 (unsigned long long) meta->sent, (unsigned long long) meta->send_failed,
-                 (unsigned long long) meta->rejected,
-                 (unsigned long long) meta->bad_connections,
-                 (unsigned long long) meta->untrusted);
-    }
-    fprintf (out, "\nSent, send failed, rejected, bad connections and untrusted are "
-             "the machines' own counts (machine-ID.json).\n\n");
-
     fprintf (out, "## Figures\n\n"
-             "Jumps: min / mean / max / mode. Queue: time-weighted mean / max / "
-             "final / growth per model second. Drift: mean / max / growth per "
-             "model second. Message age (ms): median / p99 / max. "
-             "See docs/analysis.md.\n\n");
+             "Jumps: min / mean / max / mode / share of +1. Queue: time-weighted "
+             "mean / max / final / growth per model second. Drift: mean / max / "
+             "growth per model second. Message age in model ms (wall ms x speed): "
+             "median / p99 / max. Late ticks: count (share of ticks, largest "
+             "lateness in wall ms). See docs/analysis.md.\n\n");
     fprintf (out, "| machine | rate | ticks | final clock | jumps | queue | drift "
-             "| message age (ms) | late ticks (max) |\n"
+             "| message age (model ms) | late ticks (wall) |\n"
              "|---|---|---|---|---|---|---|---|---|\n");
     char name [32], rate [32];
-    for (size_t i = 0; i < run->count; i++) {
-        snprintf (name, sizeof name, "%u", run->machines [i].id);
-        snprintf (rate, sizeof rate, "%u", run->machines [i].rate);
-        s_md_figures_row (out, name, lc_stats_machine (run->stats, i), rate);
+    for (size_t i = 0; i < self->count; i++) {
+        const lc_figures_t *fig = &self->machines [i].fig;
+        snprintf (name, sizeof name, "%u", fig->machine);
+        snprintf (rate, sizeof rate, "%u", fig->rate);
+        s_md_figures_row (out, name, fig, rate);
     }
-    s_md_figures_row (out, "run", total, "-");
+    s_md_figures_row (out, "run", &self->totals, "-");
+    fprintf (out, "\nTick lateness: ");
+    s_lateness_sentence (self, out);
 
     fprintf (out, "\n### Events by kind\n\n| machine |");
     for (int k = 0; k < LC_EV_COUNT; k++)
@@ -478,23 +450,50 @@ lc_report_markdown (const lc_run_t *run, FILE *out)
     for (int k = 0; k <= LC_EV_COUNT; k++)
         fprintf (out, "---|");
     fprintf (out, "\n");
-    for (size_t i = 0; i < run->count; i++) {
-        snprintf (name, sizeof name, "%u", run->machines [i].id);
-        s_md_events_row (out, name, lc_stats_machine (run->stats, i));
+    for (size_t i = 0; i < self->count; i++) {
+        snprintf (name, sizeof name, "%u", self->machines [i].fig.machine);
+        s_md_events_row (out, name, &self->machines [i].fig);
     }
-    s_md_events_row (out, "run", total);
+    s_md_events_row (out, "run", &self->totals);
+}
 
-    fprintf (out, "\n### Jump sizes (whole run)\n\n| jump | count |\n|---|---|\n");
-    for (uint64_t k = 0; k < LC_JUMP_BINS; k++)
-        if (total->jumps.bins [k])
-            fprintf (out, "| %llu | %llu |\n", (unsigned long long) k,
-                     (unsigned long long) total->jumps.bins [k]);
-    if (total->jumps.overflow)
-        fprintf (out, "| >= %d | %llu |\n", LC_JUMP_BINS,
-                 (unsigned long long) total->jumps.overflow);
+//  Jump sizes per machine: the big jumps are the slow machines'
+static void
+s_md_jumps (const lc_result_t *self, FILE *out)
+{
+    fprintf (out, "\n### Jump sizes per machine\n\nRows per jump size; the slow "
+             "machines make the big jumps.\n\n| jump |");
+    for (size_t i = 0; i < self->count; i++)
+        fprintf (out, " m%u (rate %u) |", self->machines [i].fig.machine,
+                 self->machines [i].fig.rate);
+    fprintf (out, " run |\n|---|");
+    for (size_t i = 0; i <= self->count; i++)
+        fprintf (out, "---|");
+    fprintf (out, "\n");
+    const lc_jumps_t *total = &self->totals.jumps;
+    for (uint64_t k = 0; k <= LC_JUMP_BINS; k++) {
+        bool overflow = k == LC_JUMP_BINS;
+        uint64_t count = overflow ? total->overflow : total->bins [k];
+        if (!count)
+            continue;
+        if (overflow)
+            fprintf (out, "| >= %d |", LC_JUMP_BINS);
+        else
+            fprintf (out, "| %llu |", (unsigned long long) k);
+        for (size_t i = 0; i < self->count; i++) {
+            const lc_jumps_t *jumps = &self->machines [i].fig.jumps;
+            fprintf (out, " %llu |", (unsigned long long)
+                     (overflow ? jumps->overflow : jumps->bins [k]));
+        }
+        fprintf (out, " %llu |\n", (unsigned long long) count);
+    }
+}
 
+static void
+s_md_plots (const lc_result_t *self, FILE *out)
+{
     fprintf (out, "\n## Plots\n\n");
-    if (run->plots)
+    if (self->plots_drawn)
         for (size_t i = 0; lc_report_plot_names [i]; i++)
             fprintf (out, "- %s: [%s.png](%s.png), [%s.svg](%s.svg)%s\n",
                      s_plot_titles [i], lc_report_plot_names [i],
@@ -503,12 +502,24 @@ lc_report_markdown (const lc_run_t *run, FILE *out)
                      strcmp (lc_report_plot_names [i], "spacetime") == 0
                      ? " (window below)" : "");
     else
-        fprintf (out, "No plots: %s.\n", run->plots_note ? run->plots_note : "none drawn");
+        fprintf (out, "No plots: %s.\n", self->plots_note ? self->plots_note : "none drawn");
     fprintf (out, "\nSpace-time window: model seconds %g to %g.\n",
-             run->window_from, run->window_to);
-    if (run->shiviz)
+             self->window_from, self->window_to);
+    if (self->shiviz)
         fprintf (out, "\nShiViz log: `%s` (upload it to ShiViz as it is, or paste "
-                 "line 1 as the regex and lines 3 on as the log).\n", run->shiviz);
+                 "line 1 as the regex and lines 3 on as the log).\n", self->shiviz);
+}
+
+int
+lc_report_markdown (const lc_result_t *self, FILE *out)
+{
+    s_md_parameters (self, out);
+    s_md_requested (self->requested, out);
+    s_md_checks (self, out);
+    s_md_machines (self, out);
+    s_md_figures (self, out);
+    s_md_jumps (self, out);
+    s_md_plots (self, out);
     return ferror (out) ? -1 : 0;
 }
 
@@ -552,15 +563,19 @@ s_datablocks (const lc_run_t *run, FILE *gp)
             fprintf (gp, "0 0 0 0\n");
         fprintf (gp, "EOD\n");
     }
-    const lc_figures_t *total = lc_stats_run (run->stats);
-    fprintf (gp, "$jumps << EOD\n");
-    for (uint64_t k = 0; k < LC_JUMP_BINS; k++)
-        if (total->jumps.bins [k])
-            fprintf (gp, "%llu %llu\n", (unsigned long long) k,
-                     (unsigned long long) total->jumps.bins [k]);
-    if (total->jumps.overflow || total->jumps.count == 0)
-        fprintf (gp, "%d %llu\n", LC_JUMP_BINS, (unsigned long long) total->jumps.overflow);
-    fprintf (gp, "EOD\n");
+    //  Jump histograms, one per machine: size, count (overflow at
+    //  LC_JUMP_BINS)
+    for (size_t i = 0; i < run->count; i++) {
+        const lc_jumps_t *jumps = &lc_stats_machine (run->stats, i)->jumps;
+        fprintf (gp, "$j%zu << EOD\n", i);
+        for (uint64_t k = 0; k < LC_JUMP_BINS; k++)
+            if (jumps->bins [k])
+                fprintf (gp, "%llu %llu\n", (unsigned long long) k,
+                         (unsigned long long) jumps->bins [k]);
+        if (jumps->overflow || jumps->count == 0)
+            fprintf (gp, "%d %llu\n", LC_JUMP_BINS, (unsigned long long) jumps->overflow);
+        fprintf (gp, "EOD\n");
+    }
 
     size_t count;
     bool truncated;
@@ -612,14 +627,19 @@ s_plots_for (const lc_run_t *run, FILE *gp, const char *dir, const char *ext)
              dir, ext, s_plot_titles [3]);
     s_plot_machines (run, gp, 4, "steps");
 
+    //  Per machine, so that the slow machines' big jumps show apart
     bool overflow = lc_stats_run (run->stats)->jumps.overflow > 0;
-    fprintf (gp, "set output '%s/jumps.%s'\nset title '%s%s'\n"
-             "set xrange [*:*]\nset xlabel 'jump size'\nset ylabel 'rows'\nset style fill solid 0.6\n"
-             "set boxwidth 0.8\nset logscale y\nset yrange [0.8:*]\n"
-             "plot $jumps using 1:($2 > 0 ? $2 : NaN) with boxes notitle\n"
-             "unset logscale y\nset yrange [*:*]\n",
+    fprintf (gp, "set output '%s/jumps.%s'\nset title '%s per machine%s'\n"
+             "set xrange [*:*]\nset xlabel 'jump size'\nset ylabel 'rows'\n"
+             "set logscale y\nset yrange [0.8:*]\n",
              dir, ext, s_plot_titles [2],
-             overflow ? " (last bar: " S_OVERFLOW_TEXT " or more)" : "");
+             overflow ? " (last point: " S_OVERFLOW_TEXT " or more)" : "");
+    fprintf (gp, "plot ");
+    for (size_t i = 0; i < run->count; i++)
+        fprintf (gp, "%s$j%zu using 1:($2 > 0 ? $2 : NaN) with linespoints "
+                 "title 'm%u (rate %u)'", i ? ", \\\n     " : "", i,
+                 run->machines [i].id, run->machines [i].rate);
+    fprintf (gp, "\nunset logscale y\nset yrange [*:*]\n");
 
     fprintf (gp, "set output '%s/spacetime.%s'\nset title '%s, model seconds %g to %g'\n"
              "set xlabel 'model seconds'\nset ylabel ''\nset xrange [%g:%g]\n"

@@ -31,7 +31,7 @@
 #include "lc_runinfo.h"
 #include "lc_alloc.h"
 #include "lc_value.h"
-#include "lc_file.h"
+#include "lc_json.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -176,12 +176,6 @@ s_rate_text (uint32_t min, uint32_t max, char *text, size_t size)
         snprintf (text, size, "%" PRIu32 "-%" PRIu32, min, max);
 }
 
-static json_t *
-s_text_or_null (const char *text)
-{
-    return text ? json_string (text) : json_null ();
-}
-
 json_t *
 lc_runinfo_json (const lc_runinfo_t *self)
 {
@@ -198,7 +192,7 @@ lc_runinfo_json (const lc_runinfo_t *self)
     for (size_t i = 0; i < self->host_count; i++)
         json_array_append_new (hosts, json_string (self->hosts [i]));
     json_t *object = json_object ();
-    json_object_set_new (object, "label", s_text_or_null (self->label));
+    json_object_set_new (object, "label", lc_json_text_or_null (self->label));
     json_object_set_new (object, "launcher",
                          json_string (lc_runinfo_launcher_name (self->launcher)));
     json_object_set_new (object, "machines", json_integer (self->machines));
@@ -216,7 +210,7 @@ lc_runinfo_json (const lc_runinfo_t *self)
     json_object_set_new (object, "lclock_version", json_string (self->version));
     json_object_set_new (object, "curve", json_boolean (self->curve));
     json_object_set_new (object, "simulated", json_boolean (self->simulated));
-    json_object_set_new (object, "delay", s_text_or_null (self->delay));
+    json_object_set_new (object, "delay", lc_json_text_or_null (self->delay));
     json_object_set_new (object, "created", json_integer ((json_int_t) self->created));
     return object;
 }
@@ -244,96 +238,20 @@ lc_runinfo_save (const lc_runinfo_t *self, const char *dir, const char *program)
 //  --------------------------------------------------------------------------
 //  Reading
 
-typedef struct {
-    json_t *object;             //  what is read
-    const char *where;          //  the file (and path in it), for errors
-    const char *program;        //  prefix of errors
-    bool failed;                //  an error was said
-} s_reader_t;
-
-//  Says what is wrong with key, once: the first error is the one to fix
-static void
-s_fail (s_reader_t *reader, const char *key, const char *expected, bool present)
-{
-    if (!reader->failed)
-        fprintf (stderr, "%s: %s: %s: %sexpected %s\n", reader->program,
-                 reader->where, key, present ? "" : "missing; ", expected);
-    reader->failed = true;
-}
-
-//  The key's value if it has the type (json_typeof), else NULL after the
-//  error; null_ok accepts null as well
-static json_t *
-s_get (s_reader_t *reader, const char *key, json_type type, bool null_ok,
-       const char *expected)
-{
-    json_t *value = json_object_get (reader->object, key);
-    if (value && (json_typeof (value) == type || (null_ok && json_is_null (value))))
-        return value;
-    s_fail (reader, key, expected, value != NULL);
-    return NULL;
-}
-
-static uint64_t
-s_get_whole (s_reader_t *reader, const char *key, uint64_t min, uint64_t max)
-{
-    char expected [128];
-    snprintf (expected, sizeof expected, "a whole number from %" PRIu64 " to %" PRIu64,
-              min, max);
-    json_t *value = s_get (reader, key, JSON_INTEGER, false, expected);
-    json_int_t number = value ? json_integer_value (value) : 0;
-    if (value && (number < 0 || (uint64_t) number < min || (uint64_t) number > max))
-        s_fail (reader, key, expected, true);
-    return reader->failed ? 0 : (uint64_t) number;
-}
-
-static double
-s_get_real (s_reader_t *reader, const char *key, double min, double max, bool min_open)
-{
-    char expected [128];
-    snprintf (expected, sizeof expected, "a number %s %g and <= %g",
-              min_open ? ">" : ">=", min, max);
-    json_t *value = json_object_get (reader->object, key);
-    if (!json_is_number (value)) {
-        s_fail (reader, key, expected, value != NULL);
-        return 0;
-    }
-    double number = json_number_value (value);
-    if (!(number >= min && number <= max) || (min_open && number <= min))
-        s_fail (reader, key, expected, true);
-    return number;
-}
-
-static bool
-s_get_bool (s_reader_t *reader, const char *key)
-{
-    json_t *value = json_object_get (reader->object, key);
-    if (!json_is_boolean (value))
-        s_fail (reader, key, "true or false", value != NULL);
-    return json_is_true (value);
-}
-
-//  A string (or null when null_ok): a new copy, or NULL
-static char *
-s_get_text (s_reader_t *reader, const char *key, bool null_ok)
-{
-    json_t *value = s_get (reader, key, JSON_STRING, null_ok,
-                           null_ok ? "a string or null" : "a string");
-    return value && json_is_string (value) ? s_strdup (json_string_value (value)) : NULL;
-}
+#define S_SEED_EXPECTED "a whole number from 0 to 9223372036854775807, or null"
 
 static void
-s_read_rates (s_reader_t *reader, lc_runinfo_t *self)
+s_read_rates (lc_json_reader_t *reader, json_t *object, lc_runinfo_t *self)
 {
-    json_t *rates = s_get (reader, "rates", JSON_ARRAY, true,
-                           "an array of whole rates, one per machine, or null");
+    json_t *rates = lc_json_get (reader, object, "rates", JSON_ARRAY, true,
+                                 "an array of whole rates, one per machine, or null");
     if (!rates || json_is_null (rates))
         return;
     char expected [128];
     snprintf (expected, sizeof expected, "%" PRIu32 " whole rates (one per machine), "
               "each from %d to %d", self->machines, LC_RATE_MIN, LC_RATE_MAX);
     if (json_array_size (rates) != self->machines) {
-        s_fail (reader, "rates", expected, true);
+        lc_json_fail (reader, "rates", expected, true);
         return;
     }
     self->rates = lc_calloc (self->machines, sizeof *self->rates);
@@ -341,7 +259,7 @@ s_read_rates (s_reader_t *reader, lc_runinfo_t *self)
         json_t *rate = json_array_get (rates, i);
         json_int_t value = json_integer_value (rate);
         if (!json_is_integer (rate) || value < LC_RATE_MIN || value > LC_RATE_MAX) {
-            s_fail (reader, "rates", expected, true);
+            lc_json_fail (reader, "rates", expected, true);
             return;
         }
         self->rates [i] = (uint32_t) value;
@@ -349,13 +267,14 @@ s_read_rates (s_reader_t *reader, lc_runinfo_t *self)
 }
 
 static void
-s_read_hosts (s_reader_t *reader, lc_runinfo_t *self)
+s_read_hosts (lc_json_reader_t *reader, json_t *object, lc_runinfo_t *self)
 {
-    json_t *hosts = s_get (reader, "hosts", JSON_ARRAY, false, "an array of host names");
+    json_t *hosts = lc_json_get (reader, object, "hosts", JSON_ARRAY, false,
+                                 "an array of host names");
     for (size_t i = 0; hosts && i < json_array_size (hosts); i++) {
         const char *host = json_string_value (json_array_get (hosts, i));
         if (!host) {
-            s_fail (reader, "hosts", "an array of host names (strings)", true);
+            lc_json_fail (reader, "hosts", "an array of host names (strings)", true);
             return;
         }
         lc_runinfo_add_host (self, host);
@@ -364,12 +283,13 @@ s_read_hosts (s_reader_t *reader, lc_runinfo_t *self)
 
 //  The requested rate spec, checked as `lclock machine --rate` checks it
 static void
-s_read_rate (s_reader_t *reader, lc_runinfo_t *self)
+s_read_rate (lc_json_reader_t *reader, json_t *object, lc_runinfo_t *self)
 {
-    json_t *rate = s_get (reader, "rate", JSON_STRING, false, "a rate spec R or MIN-MAX");
+    json_t *rate = lc_json_get (reader, object, "rate", JSON_STRING, false,
+                                "a rate spec R or MIN-MAX");
     if (!rate || reader->failed)
         return;
-    lc_where_t where = { reader->program, reader->where, 0 };
+    lc_where_t where = { reader->program, reader->file, 0 };
     lc_value_t value;
     if (lc_value_check (&where, "rate", LC_KIND_RATE, json_string_value (rate), &value)) {
         reader->failed = true;
@@ -380,54 +300,59 @@ s_read_rate (s_reader_t *reader, lc_runinfo_t *self)
 }
 
 static void
-s_read_fields (s_reader_t *reader, lc_runinfo_t *self)
+s_read_seed (lc_json_reader_t *reader, json_t *object, lc_runinfo_t *self)
 {
-    self->label = s_get_text (reader, "label", true);
-    char *launcher = s_get_text (reader, "launcher", false);
+    json_t *seed = lc_json_get (reader, object, "seed", JSON_INTEGER, true, S_SEED_EXPECTED);
+    if (!seed || json_is_null (seed))
+        return;
+    if (json_integer_value (seed) < 0)
+        lc_json_fail (reader, "seed", S_SEED_EXPECTED, true);
+    self->has_seed = true;
+    self->seed = (uint64_t) json_integer_value (seed);
+}
+
+static void
+s_read_fields (lc_json_reader_t *reader, json_t *object, lc_runinfo_t *self)
+{
+    self->label = lc_json_text (reader, object, "label", true);
+    char *launcher = lc_json_text (reader, object, "launcher", false);
     int index = launcher ? lc_runinfo_launcher_parse (launcher) : 0;
     if (index < 0)
-        s_fail (reader, "launcher", "run3, runlan, study or simulate", true);
+        lc_json_fail (reader, "launcher", "run3, runlan, study or simulate", true);
     self->launcher = index < 0 ? LC_LAUNCHER_RUN3 : (lc_launcher_t) index;
     free (launcher);
-    self->machines = (uint32_t) s_get_whole (reader, "machines", 1, LC_MACHINES_MAX);
-    s_read_rate (reader, self);
+    self->machines = (uint32_t) lc_json_whole (reader, object, "machines", 1,
+                                               LC_MACHINES_MAX);
+    s_read_rate (reader, object, self);
     if (!reader->failed)
-        s_read_rates (reader, self);
-    self->roll = (uint32_t) s_get_whole (reader, "roll", LC_ROLL_MIN, LC_ROLL_MAX);
-    s_get_real (reader, "p_internal", 0, 1, false);
-    self->speed = s_get_real (reader, "speed", LC_SPEED_MIN, LC_SPEED_MAX, false);
-    self->duration = s_get_real (reader, "duration", 0, LC_DURATION_MAX, true);
-    json_t *seed = s_get (reader, "seed", JSON_INTEGER, true,
-                          "a whole number from 0 to 9223372036854775807, or null");
-    if (seed && json_is_integer (seed)) {
-        if (json_integer_value (seed) < 0)
-            s_fail (reader, "seed", "a whole number from 0 to 9223372036854775807, "
-                    "or null", true);
-        self->has_seed = true;
-        self->seed = (uint64_t) json_integer_value (seed);
-    }
-    s_read_hosts (reader, self);
-    free (self->command);
-    self->command = s_get_text (reader, "command", false);
-    free (self->version);
-    self->version = s_get_text (reader, "lclock_version", false);
-    self->curve = s_get_bool (reader, "curve");
-    self->simulated = s_get_bool (reader, "simulated");
-    self->delay = s_get_text (reader, "delay", !self->simulated);
-    self->created = (int64_t) s_get_whole (reader, "created", 0, INT64_MAX);
+        s_read_rates (reader, object, self);
+    self->roll = (uint32_t) lc_json_whole (reader, object, "roll", LC_ROLL_MIN, LC_ROLL_MAX);
+    lc_json_real (reader, object, "p_internal", 0, 1, false, false);
+    self->speed = lc_json_real (reader, object, "speed", LC_SPEED_MIN, LC_SPEED_MAX,
+                                false, false);
+    self->duration = lc_json_real (reader, object, "duration", 0, LC_DURATION_MAX,
+                                   true, false);
+    s_read_seed (reader, object, self);
+    s_read_hosts (reader, object, self);
+    self->command = lc_json_text (reader, object, "command", false);
+    self->version = lc_json_text (reader, object, "lclock_version", false);
+    self->curve = lc_json_bool (reader, object, "curve");
+    self->simulated = lc_json_bool (reader, object, "simulated");
+    self->delay = lc_json_text (reader, object, "delay", !self->simulated);
+    self->created = (int64_t) lc_json_whole (reader, object, "created", 0, INT64_MAX);
 }
 
 lc_runinfo_t *
 lc_runinfo_from_json (json_t *object, const char *where, const char *program)
 {
     assert (where && program);
-    s_reader_t reader = { object, where, program, false };
+    lc_json_reader_t reader = { program, where, "", false };
     if (!json_is_object (object)) {
         fprintf (stderr, "%s: %s: expected a JSON object\n", program, where);
         return NULL;
     }
     lc_runinfo_t *self = lc_calloc (1, sizeof *self);
-    s_read_fields (&reader, self);
+    s_read_fields (&reader, object, self);
     if (reader.failed)
         lc_runinfo_destroy (&self);
     return self;
@@ -443,20 +368,9 @@ lc_runinfo_load (const char *dir, const char *program, lc_runinfo_t **self_p)
     struct stat info;
     if (lstat (path, &info) && errno == ENOENT)
         return 1;
-    //  Only a regular file, opened without blocking (a FIFO never waits)
-    const char *why;
-    int fd = lc_file_open_regular (path, NULL, &why);
-    if (fd < 0) {
-        fprintf (stderr, "%s: cannot read %s: %s\n", program, path, why);
+    json_t *root = lc_json_load (path, program);
+    if (!root)
         return -1;
-    }
-    json_error_t error;
-    json_t *root = json_loadfd (fd, JSON_REJECT_DUPLICATES, &error);
-    close (fd);
-    if (!root) {
-        fprintf (stderr, "%s: %s: line %d: %s\n", program, path, error.line, error.text);
-        return -1;
-    }
     *self_p = lc_runinfo_from_json (root, path, program);
     json_decref (root);
     return *self_p ? 0 : -1;

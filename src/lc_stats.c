@@ -2,8 +2,11 @@
 
     Everything is computed in one pass over the merged rows with constant
     memory per machine, except message ages: an exact median and 99th
-    percentile need every age, kept as 4 bytes (microseconds, saturated at
-    about 35 minutes) per received message.
+    percentile need every age, kept as 4 bytes (wall microseconds,
+    saturated at about 35 minutes) per received message, and reported in
+    model milliseconds (wall ms x speed): a run at speed 10 and the same
+    run at speed 1 show the same ages. Late ticks stay in wall ms: they
+    are about the host, and are held against the tick period in wall ms.
 
     Model time x of a row is (time - time of the run's first row) * speed.
     Drift uses the highest clock among all rows read so far: since each
@@ -171,8 +174,9 @@ s_percentile_ms (int32_t *values, size_t count, double p)
     return s_select (values, count, rank - 1) / S_US_PER_MS;
 }
 
+//  Ages are kept in wall microseconds; figures are model ms (x speed)
 static void
-s_ages_figures (s_ages_t *ages, lc_age_fig_t *fig)
+s_ages_figures (s_ages_t *ages, lc_age_fig_t *fig, double speed)
 {
     memset (fig, 0, sizeof *fig);
     fig->count = ages->count;
@@ -182,9 +186,9 @@ s_ages_figures (s_ages_t *ages, lc_age_fig_t *fig)
     for (size_t i = 1; i < ages->count; i++)
         if (ages->ages_us [i] > max)
             max = ages->ages_us [i];
-    fig->max_ms = max / S_US_PER_MS;
-    fig->median_ms = s_percentile_ms (ages->ages_us, ages->count, 0.5);
-    fig->p99_ms = s_percentile_ms (ages->ages_us, ages->count, LC_PERCENTILE_HIGH);
+    fig->max_ms = max / S_US_PER_MS * speed;
+    fig->median_ms = s_percentile_ms (ages->ages_us, ages->count, 0.5) * speed;
+    fig->p99_ms = s_percentile_ms (ages->ages_us, ages->count, LC_PERCENTILE_HIGH) * speed;
 }
 
 static void
@@ -200,6 +204,15 @@ s_jumps_finish (lc_jumps_t *jumps, double sum)
         }
     if (jumps->overflow > best)
         jumps->mode = LC_JUMP_BINS;
+    jumps->share_one = jumps->count ? (double) jumps->bins [1] / (double) jumps->count : 0;
+}
+
+//  Late ticks against the tick period (period_ms already set)
+static void
+s_late_finish (lc_figures_t *fig)
+{
+    fig->late_share = fig->ticks ? (double) fig->late_ticks / (double) fig->ticks : 0;
+    fig->late_reached_period = fig->period_ms > 0 && fig->max_lateness_ms >= fig->period_ms;
 }
 
 //  --------------------------------------------------------------------------
@@ -428,7 +441,12 @@ lc_stats_finish (lc_stats_t *self)
         if (fig->jumps.count == 0)
             fig->jumps.min = 0;
         s_jumps_finish (&fig->jumps, m->jump_sum);
-        s_ages_figures (&m->ages, &fig->age);
+        s_ages_figures (&m->ages, &fig->age, self->speed);
+        fig->period_ms = m->meta.rate && m->meta.speed > 0
+                       ? 1000.0 / ((double) m->meta.rate * m->meta.speed) : 0;
+        s_late_finish (fig);
+        if (fig->period_ms > 0 && (run->period_ms == 0 || fig->period_ms < run->period_ms))
+            run->period_ms = fig->period_ms;
         ages_total += m->ages.count;
 
         run->rows += fig->rows;
@@ -482,7 +500,8 @@ lc_stats_finish (lc_stats_t *self)
             all.count += ages->count;
         }
     }
-    s_ages_figures (&all, &run->age);
+    s_ages_figures (&all, &run->age, self->speed);
+    s_late_finish (run);
     free (all.ages_us);
 }
 

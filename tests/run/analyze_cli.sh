@@ -18,11 +18,16 @@ grep -q "checks: all 6 hold" <<<"$out" || fail "clean: no 'all 6 hold' in: $out"
 [ -s "$LC_WORK/clean/report.md" ] || fail "clean: no report.md"
 [ -s "$LC_WORK/clean/summary.json" ] || fail "clean: no summary.json"
 [ ! -e "$LC_FIXTURES/clean/report.md" ] || fail "--out ignored: report.md in the fixture"
-# the short table: machine 2 has rate 1, 2 ticks, clock 5, max jump 4, queue 1
-grep -Eq '^ +2 +1 +2 +5 +4 +1 +0\.50 +1$' <<<"$out" || fail "clean: table row of machine 2 wrong: $out"
+# the short table: machine 2 has rate 1, 2 ticks, clock 5, mean jump 2.5,
+# max jump 4, half its jumps +1, queue 1
+grep -Eq '^ +2 +1 +2 +5 +2\.50 +4 +0\.500 +1 +0\.50 +1$' <<<"$out" \
+    || fail "clean: table row of machine 2 wrong: $out"
+grep -q '^3 machines, roll 10 (P(internal) = 0.700), speed 1, 2 model s$' <<<"$out" \
+    || fail "clean: settings line wrong: $out"
 
-# late ticks are reported (m2's tick 2 ran 3 ms late), not a failure
-grep -q "^late ticks (> 1000 us after due): 1, at most 3.000 ms late: m2 1$" <<<"$out" \
+# late ticks are reported (m2's tick 2 ran 3 ms late), not a failure, held
+# against the shortest tick period (rate 2: 500 ms)
+grep -q "^late ticks (> 1000 us after due, wall time): 1 of 10 (10.00%), at most 3.000 ms late: m2 1; the shortest tick period is 500.000 ms wall, so no tick ran a whole period late: the model ran as scheduled$" <<<"$out" \
     || fail "clean: late tick of machine 2 not reported: $out"
 
 # Each broken fixture names its rule, with machine and row, and exits 1

@@ -230,7 +230,8 @@ static const char *s_figures [] = {
     "queue.mean", "queue.max", "queue.final", "queue.growth_per_s",
     "drift.mean", "drift.max", "drift.growth_per_s", "message_age_ms.count",
     "message_age_ms.median", "message_age_ms.p99", "message_age_ms.max",
-    "late_ticks.count", "late_ticks.max_lateness_ms", NULL
+    "late_ticks.count", "late_ticks.max_lateness_ms", "late_ticks.share",
+    "late_ticks.period_ms", "jumps.share_one", NULL
 };
 
 static void
@@ -277,6 +278,13 @@ test_summary (void **state)
     assert_float_equal (s_number (root, "machines.1.late_ticks.max_lateness_ms"), 3, 0);
     assert_float_equal (s_number (root, "totals.message_age_ms.median"), 500, 0);
     assert_float_equal (s_number (root, "machines.2.events.recv"), 1, 0);
+    assert_float_equal (s_number (root, "machines.1.jumps.share_one"), 0.5, 0);
+    assert_float_equal (s_number (root, "totals.jumps.share_one"), 0.7, 0);
+    //  m2 (rate 1) did 2 ticks, one 3 ms late: its period is 1000 ms
+    assert_float_equal (s_number (root, "machines.1.late_ticks.share"), 0.5, 0);
+    assert_float_equal (s_number (root, "machines.1.late_ticks.period_ms"), 1000, 0);
+    assert_float_equal (s_number (root, "totals.late_ticks.period_ms"), 500, 0);
+    assert_true (json_is_false (s_get (root, "totals.late_ticks.reached_period")));
     assert_float_equal (s_number (root, "machines.0.undelivered"), 0, 0);
     json_decref (root);
 
@@ -285,12 +293,17 @@ test_summary (void **state)
     size_t size = 0;
     FILE *out = open_memstream (&text, &size);
     assert_non_null (out);
-    assert_int_equal (lc_report_markdown (&run, out), 0);
+    lc_result_t *result = lc_report_result (&run);
+    assert_int_equal (lc_report_markdown (result, out), 0);
+    lc_result_destroy (&result);
     fclose (out);
     assert_non_null (strstr (text, "## Checks: all hold"));
     assert_non_null (strstr (text, "| 6 | tick count | ok | 0 |"));
     assert_non_null (strstr (text, "| 2 | 1 | duration | 0 | no | 0 | 0 | 0 | 0 | 0 | 0 |"));
-    assert_non_null (strstr (text, "| 2 | 1 | 2 | 5 | 1 / 2.500 / 4 / 1 | 0.332 / 1 / 1 / 0.997"));
+    assert_non_null (strstr (text, "| 2 | 1 | 2 | 5 | 1 / 2.500 / 4 / 1 / 0.500 | 0.332 / 1 / 1 / 0.997"));
+    //  per-machine jump sizes: m2 jumped 1 and 4
+    assert_non_null (strstr (text, "| jump | m1 (rate 2) | m2 (rate 1) | m3 (rate 2) | run |"));
+    assert_non_null (strstr (text, "| 4 | 0 | 1 | 0 | 1 |"));
     free (text);
     lc_analyze_free (&run);
 }
@@ -312,6 +325,37 @@ test_crashed (void **state)
     lc_analyze_free (&run);
 }
 
+//  summary.json read back (lc_result_from_json) and written again is the
+//  same JSON, for a clean run and a crashed one; the reader is strict
+static void
+test_result_round_trip (void **state)
+{
+    (void) state;
+    const char *fixtures [] = { "clean", "crashed", "break3" };
+    for (size_t f = 0; f < sizeof fixtures / sizeof fixtures [0]; f++) {
+        lc_run_t run;
+        s_analyze (fixtures [f], NULL, &run);
+        json_t *written = lc_report_summary (&run);
+        lc_result_t *read = lc_result_from_json (written, "summary.json", "test");
+        assert_non_null (read);
+        json_t *again = lc_result_json (read);
+        if (!json_equal (written, again)) {
+            char *a = json_dumps (written, JSON_SORT_KEYS), *b = json_dumps (again, JSON_SORT_KEYS);
+            fail_msg ("%s: round trip differs:\n%s\n%s", fixtures [f], a, b);
+        }
+        json_decref (again);
+        lc_result_destroy (&read);
+        lc_result_destroy (&read);
+        //  One key missing deep inside: unreadable
+        json_t *jumps = s_get (written, "machines.1.jumps");
+        json_object_del (jumps, "share_one");
+        fflush (stderr);
+        assert_null (lc_result_from_json (written, "summary.json", "test"));
+        json_decref (written);
+        lc_analyze_free (&run);
+    }
+}
+
 int
 main (void)
 {
@@ -320,6 +364,7 @@ main (void)
         cmocka_unit_test (test_summary),
         cmocka_unit_test (test_documented_keys),
         cmocka_unit_test (test_crashed),
+        cmocka_unit_test (test_result_round_trip),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
