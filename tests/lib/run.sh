@@ -6,7 +6,7 @@ set -euo pipefail
 
 : "${LCLOCK:?run under ctest, or set LCLOCK to the lclock binary}"
 LC_TEST_NAME=$(basename "$0" .sh)
-LC_WORK=$(mktemp -d "/tmp/lc_${LC_TEST_NAME}_XXXXXX")
+LC_WORK=$(mktemp -d "${TMPDIR:-/tmp}/lc_${LC_TEST_NAME}_XXXXXX")
 LC_PIDS=()
 LC_CLEANUPS=()
 
