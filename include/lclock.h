@@ -11,7 +11,10 @@
 #include <stddef.h>
 #include <stdbool.h>
 
-#define LCLOCK_VERSION          "0.1.0"
+//  The version is project ()'s in CMakeLists.txt, the one the .deb carries
+#ifndef LCLOCK_VERSION
+#   error "LCLOCK_VERSION comes from project () in CMakeLists.txt"
+#endif
 
 //  Exit statuses (docs/cli.md and docs/analysis.md)
 #define LC_EXIT_OK              0   //  ran to the end, or all checks hold

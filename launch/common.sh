@@ -1,6 +1,26 @@
 # shellcheck shell=bash disable=SC2154  # me, top, run, lclock, pids, status, running, interrupts, STOP_TIMEOUT: the caller's
 # launch/common.sh - what launch/run3.sh and launch/runlan.sh share.
-# Sourced after the caller sets `me` (its name) and `top` (the checkout).
+# Sourced after the caller sets `me` (its file name, run3.sh) and `top`
+# (the folder above the launcher's own launch/, symlinks resolved).
+
+#  A checkout or an installation: the one place that tells them apart.
+#  `cmake --install` puts launch/ under LIBEXECDIR/lclock with installed.sh
+#  beside it, which names the installed lclock (lc_installed_lclock). Then
+#  the launcher is the command lclock-NAME, uses that binary and makes its
+#  runs in ./runs; in a checkout it is launch/NAME.sh, builds
+#  build/release on first use and makes its runs in the checkout's runs/.
+# shellcheck disable=SC2034  # lc_self is the caller's
+if [ -f "$top/launch/installed.sh" ]; then
+    # shellcheck source=/dev/null  # written by cmake --install
+    . "$top/launch/installed.sh"
+    me=lclock-${me%.sh}
+    lc_self=$me                 #  how the user runs this launcher
+    lc_runs=$PWD/runs           #  where run directories go by default
+else
+    lc_installed_lclock=""
+    lc_self=launch/$me
+    lc_runs=$top/runs
+fi
 
 die () { echo "$me: $*" >&2; exit 1; }
 usage_error () { echo "$me: $*" >&2; exit 2; }
@@ -28,14 +48,27 @@ lc_release_build () {
     fi
 }
 
+#  lc_default_lclock: sets lc_lclock to the lclock this launcher runs when
+#  not told otherwise (LCLOCK): the installed one, else this checkout's
+#  release build, made or brought up to date first.
+# shellcheck disable=SC2034  # lc_lclock is the caller's
+lc_default_lclock () {
+    if [ -n "$lc_installed_lclock" ]; then
+        lc_lclock=$lc_installed_lclock
+    else
+        lc_release_build
+        lc_lclock=$top/build/release/lclock
+    fi
+}
+
 #  lc_new_run_dir [PREFIX [LABEL]]: creates and prints LCLOCK_RUNS (default
-#  runs/)/PREFIXYYYYmmdd-HHMMSS[-LABEL][-N] with a launch/ folder inside.
+#  lc_runs)/PREFIXYYYYmmdd-HHMMSS[-LABEL][-N] with a launch/ folder inside.
 #  mkdir without -p is the claim, so two launchers started in the same
 #  second never share a run directory. False, after a line on stderr, if it
 #  cannot be made (the caller runs it in $(...), where set -e does not stop
 #  it).
 lc_new_run_dir () {
-    local runs=${LCLOCK_RUNS:-$top/runs} base n=1 dir
+    local runs=${LCLOCK_RUNS:-$lc_runs} base n=1 dir
     mkdir -p "$runs" || return 1
     base="$runs/${1:-}$(date +%Y%m%d-%H%M%S)${2:+-$2}"
     dir=$base

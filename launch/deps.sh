@@ -1,9 +1,12 @@
 # shellcheck shell=bash
 # launch/deps.sh - install the Debian packages lclock needs, when missing.
-# Sourced by launch/run3.sh and launch/test.sh: lc_deps run|test
+# Sourced by the launchers: lc_deps run|deb|test (deb: what launch/deb.sh
+# needs besides; test: everything, the .deb's tools included)
 lc_deps () {
-    local want="cmake pkg-config gcc make libczmq-dev libzmq3-dev libjansson-dev gnuplot-nox"
-    [ "${1:-run}" = test ] && want="$want libcmocka-dev iproute2 procps jq"
+    local want="cmake pkg-config gcc make libczmq-dev libzmq3-dev libjansson-dev gnuplot-nox scdoc"
+    local deb="dpkg-dev file"   #  cpack's dpkg-shlibdeps, and file(1) it runs
+    [ "${1:-run}" = deb ] && want="$want $deb"
+    [ "${1:-run}" = test ] && want="$want $deb libcmocka-dev iproute2 procps jq man-db"
     local missing=() pkg
     for pkg in $want; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \

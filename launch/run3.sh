@@ -4,7 +4,8 @@
 # docs/launch.md. `launch/run3.sh --help` tells the options.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+#  through the lclock-run3 symlink when installed: the real file's folder
+top=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 me=run3.sh
 
 #  Bounds, in wall seconds unless named otherwise
@@ -23,13 +24,13 @@ SPEED_MAX=1e6           #  LC_SPEED_MAX
 
 usage () {
     cat <<EOF
-usage: launch/run3.sh [--duration SEC] [--speed S] [--rate R|MIN-MAX]
-                      [--rates R1,R2,...] [--roll K] [--seed N] [--machines N]
-                      [--label NAME] [--out DIR] [--help]
+usage: $lc_self [--duration SEC] [--speed S] [--rate R|MIN-MAX]
+         [--rates R1,R2,...] [--roll K] [--seed N] [--machines N]
+         [--label NAME] [--out DIR] [--help]
 
-Builds lclock if needed (build/release), starts N machines on loopback on
-free ports, shows a status line every second, stops them (Ctrl-C stops them
-early, cleanly), and runs 'lclock analyze' on the run directory.
+Starts N machines on loopback on free ports, shows a status line every
+second, stops them (Ctrl-C stops them early, cleanly), and runs 'lclock
+analyze' on the run directory.
 
   --duration SEC   model seconds to run, > 0 and <= 1e9 (default 60)
   --speed S        model seconds per wall second, 1e-6..1e6 (default 1)
@@ -51,7 +52,10 @@ Each run gets a new directory runs/YYYYmmdd-HHMMSS[-NAME][-N] holding
 run.json (what was asked for), machine-ID.csv, machine-ID.json
 (docs/log-format.md), report.md, summary.json, and the machines' stderr
 and command lines in launch/. Wall time is duration/speed.
-Environment: LCLOCK=PATH uses that lclock binary instead of building one;
+Installed (lclock-run3), it runs the installed lclock and makes runs/ in
+the current folder; in a checkout (launch/run3.sh), it builds lclock when
+needed (build/release) and uses the checkout's runs/.
+Environment: LCLOCK=PATH uses that lclock binary instead;
 LCLOCK_RUNS=DIR makes the run directory in DIR instead of runs/;
 LCLOCK_LAUNCHER=study records launch/study.sh as the launcher in run.json.
 
@@ -119,7 +123,7 @@ parse_options () {
             --duration|--speed|--rate|--rates|--roll|--seed|--machines|--label|--out)
                 [ $# -ge 2 ] || usage_error "$opt needs a value"
                 value=$2; shift 2 ;;
-            *) usage_error "unknown argument '$opt' (see launch/run3.sh --help)" ;;
+            *) usage_error "unknown argument '$opt' (see $lc_self --help)" ;;
         esac
         case "$opt" in
             --duration)
@@ -158,7 +162,7 @@ parse_options () {
                 { is_uint "$value" && in_range "$value" 2 "$MACHINES_MAX"; } \
                     || usage_error "--machines '$value': want a whole number 2..$MACHINES_MAX"
                 machines=$((10#$value)) ;;
-            *) usage_error "unknown option '$opt' (see launch/run3.sh --help)" ;;
+            *) usage_error "unknown option '$opt' (see $lc_self --help)" ;;
         esac
     done
     if [ -n "$rates" ]; then
@@ -400,8 +404,8 @@ if [ -n "${LCLOCK:-}" ]; then
     lclock=$LCLOCK
     [ -x "$lclock" ] || die "LCLOCK=$lclock is not an executable"
 else
-    lc_release_build
-    lclock="$top/build/release/lclock"
+    lc_default_lclock
+    lclock=$lc_lclock
 fi
 command -v ss >/dev/null || die "ss not found; install it with: sudo apt-get install -y iproute2"
 [ -n "$seed" ] || seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
@@ -414,7 +418,7 @@ trap on_signal INT TERM
 trap on_exit EXIT
 
 say "$machines machines, duration ${duration} model s at speed $speed (${wall} s wall), rate ${rates:-${rate:-1-6 each}}, seed $seed"
-say "repeat with: launch/run3.sh --seed $seed --duration $duration --speed $speed --machines $machines${rate:+ --rate $rate}${rates:+ --rates $rates}${roll:+ --roll $roll}${label:+ --label $label}"
+say "repeat with: $lc_self --seed $seed --duration $duration --speed $speed --machines $machines${rate:+ --rate $rate}${rates:+ --rates $rates}${roll:+ --roll $roll}${label:+ --label $label}"
 
 attempt=1
 early=()

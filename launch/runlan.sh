@@ -4,7 +4,8 @@
 # docs/cli.md (the cluster file) and docs/launch.md has the details and the ssh setup.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+#  through the lclock-runlan symlink when installed: the real file's folder
+top=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 me=runlan.sh
 
 #  Bounds, in wall seconds
@@ -13,22 +14,24 @@ STOP_TIMEOUT=15         #  after SIGTERM: 1 s drain + linger + logs, then KILL
 OVERRUN=30              #  margin past the expected end before the hard kill
 
 usage () {
-    cat <<'EOF'
-usage: launch/runlan.sh [--help] CLUSTER_FILE
+    cat <<EOF
+usage: $lc_self [--help] CLUSTER_FILE
 
 Starts every machine of CLUSTER_FILE on its host, as
     PREFIX LCLOCK_BIN machine --cluster CLUSTER_FILE --id N --log-dir DIR
 where PREFIX is LCLOCK_REMOTE with the word HOST replaced by the machine's
 host (its 'host' key, else its endpoint's host), waits for them, copies
-their logs into a new local run directory runs/lan-YYYYmmdd-HHMMSS and
+their logs into a new local run directory runs/lan-YYYYmmdd-HHMMSS (in
+the current folder when installed, in the checkout's runs/ otherwise) and
 runs 'lclock analyze' on it. The file is checked first with
 'lclock cluster'. Ctrl-C stops every machine cleanly (SIGTERM on its host).
 
 Environment:
   LCLOCK_REMOTE      command prefix that runs a command on HOST
                      (default 'ssh HOST'; e.g. 'ip netns exec HOST')
-  LCLOCK_BIN         path of lclock on the hosts (default: this checkout's
-                     build/release/lclock, built if needed)
+  LCLOCK_BIN         path of lclock on the hosts (default: the installed
+                     lclock; in a checkout, its build/release/lclock, built
+                     if needed)
   LCLOCK_COPY        how a log comes back: a command with the words HOST,
                      SRC (path on the host) and DEST (local directory)
                      (default 'scp -q HOST:SRC DEST' when LCLOCK_REMOTE
@@ -36,7 +39,7 @@ Environment:
   LCLOCK_REMOTE_DIR  where machines log on their hosts, one folder per host
                      (default /tmp/lclock-lan-STAMP-PID, removed after)
   LCLOCK             the local lclock that analyzes (default as LCLOCK_BIN)
-  LCLOCK_RUNS        where the run directory is made (default runs/ here)
+  LCLOCK_RUNS        where the run directory is made (default runs/)
 
 With ssh, lclock and the cluster file must be at the same path on every
 host, and ssh must log in without a password (keys, ssh-agent).
@@ -255,19 +258,19 @@ trap on_exit EXIT
 
 case "${1:-}" in
     --help|-h) usage; exit 0 ;;
-    "") usage_error "no cluster file given (usage: launch/runlan.sh CLUSTER_FILE)" ;;
-    -*) usage_error "unknown option '$1' (see launch/runlan.sh --help)" ;;
+    "") usage_error "no cluster file given (usage: $lc_self CLUSTER_FILE)" ;;
+    -*) usage_error "unknown option '$1' (see $lc_self --help)" ;;
 esac
-[ $# -eq 1 ] || usage_error "one cluster file, please (usage: launch/runlan.sh CLUSTER_FILE)"
+[ $# -eq 1 ] || usage_error "one cluster file, please (usage: $lc_self CLUSTER_FILE)"
 #  absolute, as the hosts see it (symlinks kept: the same path everywhere)
 cluster=$(realpath -es -- "$1" 2>/dev/null) || usage_error "$1: no such file"
 remote=${LCLOCK_REMOTE:-ssh HOST}
 [[ $remote == *HOST* ]] || usage_error "LCLOCK_REMOTE '$remote' has no word HOST to replace"
 if [ -z "${LCLOCK_BIN:-}" ] || [ -z "${LCLOCK:-}" ]; then
-    lc_release_build
+    lc_default_lclock
 fi
-lclock_bin=${LCLOCK_BIN:-$top/build/release/lclock}
-lclock=${LCLOCK:-$top/build/release/lclock}
+lclock_bin=${LCLOCK_BIN:-$lc_lclock}
+lclock=${LCLOCK:-$lc_lclock}
 [ -x "$lclock" ] || die "LCLOCK=$lclock is not an executable"
 load_cluster
 if [ -n "${LCLOCK_COPY:-}" ]; then

@@ -33,6 +33,9 @@ s_usage (FILE *out)
                   "with Lamport clocks. Commands:\n");
     for (size_t i = 0; i < sizeof s_commands / sizeof s_commands [0]; i++)
         fprintf (out, "  %-9s %s\n", s_commands [i].name, s_commands [i].summary);
+    fprintf (out, "\nOptions:\n"
+                  "  -h, --help  print this help and exit\n"
+                  "  --version   print the version and exit\n");
     fprintf (out, "\n'lclock COMMAND --help' explains each; the docs/ folder of\n"
                   "the source has every format and exit code.\n");
 }
