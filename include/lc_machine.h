@@ -7,8 +7,4 @@
 int
     lc_machine_main (int argc, char *argv []);
 
-//  `lclock keygen ID DIR`. Returns the exit status.
-int
-    lc_keygen_main (int argc, char *argv []);
-
 #endif

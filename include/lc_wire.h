@@ -10,6 +10,8 @@
 #define LC_WIRE_FRAMES      2       //  frames in every message
 #define LC_WIRE_HEADER_SIZE 8       //  bytes of frame 1
 #define LC_WIRE_BODY_MAX    32      //  bytes of frame 2 at most
+#define LC_WIRE_MESSAGE_MAX (LC_WIRE_HEADER_SIZE + LC_WIRE_BODY_MAX)
+                                    //  bytes of a whole message at most
 
 //  Announcement flags
 #define LC_WIRE_FLAG_RESUME 0x1     //  HELLO from a machine restarted with
@@ -39,6 +41,8 @@ typedef struct {
     uint64_t seq;               //  DATA: the send event's sequence number
     uint64_t clock;             //  DATA: the clock carried
     lc_settings_t settings;     //  HELLO, WELCOME: the sender's settings
+    uint64_t instance;          //  control messages: the sender's process
+                                //  instance (0: not carried)
 } lc_wire_msg_t;
 
 //  Returned by lc_wire_decode for a well-formed header of another protocol

@@ -2,6 +2,7 @@
 */
 #include "lclock.h"
 #include "lc_machine.h"
+#include "lc_cert.h"
 #include "lc_analyze.h"
 #include "lc_config.h"
 #include "lc_file.h"

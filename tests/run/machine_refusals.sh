@@ -30,9 +30,10 @@ grep -q "machine 1 has different run settings: speed is 20 here and 10 there" "$
     || { cat "$LC_WORK/b.err" >&2; fail "machine 2 did not name machine 1 and speed"; }
 [ ! -e "$run/machine-1.csv" ] && [ ! -e "$run/machine-2.csv" ] || fail "a refused run left a log"
 
-# The same settings, but each started by a different run's launcher: the
-# machine that hears the other's HELLO first refuses it, naming the nonce,
-# and exits (the other may then never hear back, and give up: exit 3)
+# The same settings, but each started by a different run's launcher: each
+# machine refuses the other, naming the nonce, and exits 2 (a refusing
+# machine answers for a second before it exits, so the other hears it; one
+# that never heard back would give up: exit 3)
 run="$LC_WORK/nonce"
 # shellcheck disable=SC2046
 lc_start c "$LCLOCK" machine $(lc_machine_args 1) --run-nonce 11 --start-timeout 5 --log-dir "$run"
