@@ -667,38 +667,53 @@ s_plots_for (const lc_run_t *run, FILE *gp, const char *dir, const char *ext)
              "set output\n");
 }
 
-int
-lc_report_plots (const lc_run_t *run, const char *dir, const char **note)
+FILE *
+lc_report_gnuplot_open (const char *dir, const char **note, int *status)
 {
     char path [S_PATH_MAX];
     const char *gnuplot = s_find_gnuplot (path, sizeof path);
+    *status = -1;
     if (!gnuplot) {
         *note = "gnuplot is not installed: no plots drawn (install gnuplot-nox "
                 "for them; the checks and figures do not need it)";
-        return 1;
+        *status = 1;
+        return NULL;
     }
     if (strchr (dir, '\'') || strchr (gnuplot, '\'')) {
         *note = "no plots: the output directory's name contains a quote";
-        return -1;
+        return NULL;
     }
     char command [S_PATH_MAX + 32];
     snprintf (command, sizeof command, "'%s' 2>/dev/null", gnuplot);
     FILE *gp = popen (command, "w");
-    if (!gp) {
+    if (!gp)
         *note = "no plots: gnuplot could not be started";
-        return -1;
-    }
-    s_datablocks (run, gp);
-    s_plots_for (run, gp, dir, "png");
-    s_plots_for (run, gp, dir, "svg");
+    return gp;
+}
+
+int
+lc_report_gnuplot_close (FILE *gp, const char **note)
+{
     fprintf (gp, "exit\n");
-    int status = pclose (gp);
-    if (status != 0) {
+    if (pclose (gp) != 0) {
         *note = "no plots: gnuplot failed";
         return -1;
     }
     *note = NULL;
     return 0;
+}
+
+int
+lc_report_plots (const lc_run_t *run, const char *dir, const char **note)
+{
+    int status;
+    FILE *gp = lc_report_gnuplot_open (dir, note, &status);
+    if (!gp)
+        return status;
+    s_datablocks (run, gp);
+    s_plots_for (run, gp, dir, "png");
+    s_plots_for (run, gp, dir, "svg");
+    return lc_report_gnuplot_close (gp, note);
 }
 
 //  --------------------------------------------------------------------------

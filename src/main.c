@@ -7,6 +7,7 @@
 #include "lc_config.h"
 #include "lc_file.h"
 #include "lc_runinfo.h"
+#include "lc_compare.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@ static const s_command_t s_commands [] = {
     { "analyze", lc_analyze_main, "check a run's logs and report on it" },
     { "keygen",  lc_keygen_main,  "write a CURVE certificate pair" },
     { "cluster", lc_cluster_main, "check a cluster file, list its machines' hosts" },
+    { "compare", lc_compare_main, "compare runs by condition: mean and sd over trials" },
     { "runinfo", lc_runinfo_main, "write a run directory's run.json (for launchers)" },
 };
 

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# compare_cli.sh - `lclock compare` on tests/fixtures/compare: two
+# conditions (A: three trials, B: two good and one whose checks failed)
+# and one run whose summary.json is unreadable. Means and sample sds
+# computed by hand (below) are asserted exactly; the failed and the
+# unreadable runs are listed and left out; exit 1 says so.
+#
+#   A mean jump 1.5, 2.0, 2.5      -> mean 2, sd 0.5
+#   B mean jump 1.0, 3.0 (100 out) -> mean 2, sd sqrt(2) = 1.414214
+#   A max queue 1, 2, 6            -> mean 3, sd sqrt(7) = 2.645751
+#   B max queue 0, 4 (99 out)      -> mean 2, sd sqrt(8) = 2.828427
+#   A machine 2 (rate 1, gap 1) mean jump 2, 3, 4 -> mean 3, sd 1
+#   A machines 1 and 3 (rate 2, gap 0) mean jump 1.25 in each run -> 1.25, sd 0
+source "$LC_SOURCE/tests/lib/run.sh"
+
+rc=0
+"$LCLOCK" compare "$LC_FIXTURES/compare" --out "$LC_WORK/out" --no-plots \
+    >"$LC_WORK/table" 2>"$LC_WORK/err" || rc=$?
+[ "$rc" = 1 ] || { cat "$LC_WORK/table" "$LC_WORK/err" >&2; fail "exit $rc, expected 1"; }
+json=$LC_WORK/out/comparison.json
+[ -s "$json" ] && [ -s "$LC_WORK/out/comparison.md" ] || fail "no comparison.json/md"
+
+# exactly: jq compares the numbers as written (6 decimals)
+expect () {
+    local got
+    got=$(jq -c "$1" "$json")
+    [ "$got" = "$2" ] || fail "$1: $got, expected $2"
+}
+expect '[.conditions[].name]' '["A","B"]'
+expect '[.conditions[] | [.runs, .compared, .failed]]' '[[3,3,0],[3,2,1]]'
+expect '.conditions[0].figures.jump_mean | [.n, .mean, .sd, .min, .max]' '[3,2,0.5,1.5,2.5]'
+expect '.conditions[1].figures.jump_mean | [.n, .mean, .sd]' '[2,2,1.414214]'
+expect '.conditions[0].figures.queue_max | [.mean, .sd]' '[3,2.645751]'
+expect '.conditions[1].figures.queue_max | [.mean, .sd]' '[2,2.828427]'
+expect '.conditions[0].by_gap | map([.gap, .machines, .jump_mean.mean, .jump_mean.sd])' \
+       '[[0,6,1.25,0],[1,3,3,1]]'
+expect '.conditions[0].seeds' '[1000,1001,1002]'
+expect '.conditions[0].settings | [.machines, .rate, .roll, .p_internal]' '[3,"1-2",10,0.7]'
+expect '[.runs_read, .runs_failed, .runs_unreadable]' '[6,1,1]'
+expect '[.runs[] | select(.ok | not) | .dir | sub(".*/compare/"; "")]' '["B/trial-3"]'
+expect '[.unreadable[].dir | sub(".*/compare/"; "")]' '["broken"]'
+
+# the table and comparison.md list what was left out, and why
+grep -q "^left out: .*/B/trial-3 (B): checks FAILED$" "$LC_WORK/table" || fail "failed run not listed"
+grep -q "^left out: .*/broken: summary.json unreadable" "$LC_WORK/table" || fail "unreadable run not listed"
+grep -q "broken/summary.json: totals.drift: missing; expected an object" "$LC_WORK/err" \
+    || fail "the unreadable summary's key is not named: $(cat "$LC_WORK/err")"
+grep -q '^| A | 2 ± 0.5 | 4 ± 0 |' "$LC_WORK/out/comparison.md" || fail "comparison.md: A's jumps"
+grep -q '^| A | 1 | 3 | 3 ± 1 |' "$LC_WORK/out/comparison.md" || fail "comparison.md: A's gap 1"
+grep -q 'B/trial-3` (B): checks FAILED' "$LC_WORK/out/comparison.md" || fail "comparison.md: failed run"
+
+# Only good runs: exit 0; nothing readable: exit 2; a bad option: exit 2
+"$LCLOCK" compare "$LC_FIXTURES/compare/A" --out "$LC_WORK/a" >/dev/null \
+    || fail "condition A alone did not exit 0"
+for plot in jump_mean queue_max gap-jump; do
+    [ -s "$LC_WORK/a/compare-$plot.png" ] && [ -s "$LC_WORK/a/compare-$plot.svg" ] \
+        || fail "plot compare-$plot not drawn"
+done
+rc=0; "$LCLOCK" compare "$LC_WORK/empty-$$" --out "$LC_WORK/e" >/dev/null 2>&1 || rc=$?
+[ "$rc" = 2 ] || fail "nothing to compare: exit $rc, expected 2"
+rc=0; "$LCLOCK" compare --bogus "$LC_FIXTURES/compare" >/dev/null 2>"$LC_WORK/bad" || rc=$?
+[ "$rc" = 2 ] && [ "$(wc -l <"$LC_WORK/bad")" = 1 ] || fail "bad option: exit $rc"
+echo "compare: means and sds as computed by hand; failed and unreadable runs left out"
