@@ -294,7 +294,9 @@ main (int argc, char *argv [])
         fprintf (stderr, "usage: bench_analyze [ROWS [MACHINES [RUNS]]]\n");
         return 2;
     }
-    char dir [] = "/tmp/lc_bench_analyze_XXXXXX";
+    char dir [1024];
+    const char *tmp = getenv ("TMPDIR");
+    snprintf (dir, sizeof dir, "%s/lc_bench_analyze_XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp (dir)) {
         fprintf (stderr, "bench_analyze: cannot create a temporary directory\n");
         return 1;

@@ -11,9 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "tmp.h"
 
 #define ARGS_MAX        64      //  arguments of one test command line
 #define OUTPUT_MAX      8192    //  bytes of captured stdout or stderr
+#define PATH_SIZE       128     //  bytes of a temp file name: TMPDIR up
+                                //  to about 100 bytes
 
 //  Output of the last s_run, captured from fd 1 and fd 2
 static char s_out [OUTPUT_MAX];
@@ -23,8 +26,8 @@ static char s_err [OUTPUT_MAX];
 static int
 s_capture_start (int fd, int *file)
 {
-    char path [] = "/tmp/lc_test_config_XXXXXX";
-    *file = mkstemp (path);
+    char path [LC_TEST_PATH_MAX];
+    *file = mkstemp (lc_test_tmp_path (path, sizeof path, "lc_test_config"));
     assert_true (*file >= 0);
     unlink (path);
     int saved = dup (fd);
@@ -103,8 +106,7 @@ s_cluster_main (const char *arg)
 static void
 s_write_file (char *path, const char *text)
 {
-    strcpy (path, "/tmp/lc_test_cluster_XXXXXX");
-    int fd = mkstemp (path);
+    int fd = mkstemp (lc_test_tmp_path (path, PATH_SIZE, "lc_test_cluster"));
     assert_true (fd >= 0);
     FILE *file = fdopen (fd, "w");
     assert_non_null (file);
@@ -112,7 +114,6 @@ s_write_file (char *path, const char *text)
     fclose (file);
 }
 
-#define PATH_SIZE   64          //  bytes of a temp file name
 
 //  The cluster file of docs/cli.md
 static const char *s_spec_cluster =
@@ -858,8 +859,7 @@ test_bad_cluster_files (void **state)
     unlink (path);
 
     //  A NUL byte
-    strcpy (path, "/tmp/lc_test_cluster_XXXXXX");
-    int fd = mkstemp (path);
+    int fd = mkstemp (lc_test_tmp_path (path, PATH_SIZE, "lc_test_cluster"));
     assert_true (fd >= 0);
     assert_int_equal (write (fd, "cluster\n    x\0y\n", 16), 16);
     close (fd);

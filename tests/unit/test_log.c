@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "tmp.h"
 
 static const char *s_good [] = {
     "1764090123.456789,2,start,0,0,0,1;3,,",
@@ -90,8 +91,8 @@ static void
 test_file_round_trip (void **state)
 {
     (void) state;
-    char path [] = "/tmp/lc_test_log_XXXXXX";
-    int fd = mkstemp (path);
+    char path [LC_TEST_PATH_MAX];
+    int fd = mkstemp (lc_test_tmp_path (path, sizeof path, "lc_test_log"));
     assert_true (fd >= 0);
     close (fd);
     unlink (path);
@@ -131,8 +132,8 @@ static void
 test_bad_header (void **state)
 {
     (void) state;
-    char path [] = "/tmp/lc_test_log_XXXXXX";
-    int fd = mkstemp (path);
+    char path [LC_TEST_PATH_MAX];
+    int fd = mkstemp (lc_test_tmp_path (path, sizeof path, "lc_test_log"));
     assert_true (fd >= 0);
     const char text [] = "time,machine,event\n1.000000,2,stop,0,0,0,,,\n";
     assert_int_equal (write (fd, text, sizeof text - 1), (ssize_t) sizeof text - 1);
@@ -155,8 +156,8 @@ static void
 test_long_line (void **state)
 {
     (void) state;
-    char path [] = "/tmp/lc_test_log_XXXXXX";
-    int fd = mkstemp (path);
+    char path [LC_TEST_PATH_MAX];
+    int fd = mkstemp (lc_test_tmp_path (path, sizeof path, "lc_test_log"));
     assert_true (fd >= 0);
     FILE *file = fdopen (fd, "w");
     assert_non_null (file);

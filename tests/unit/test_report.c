@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "tmp.h"
 
 #define S_EVENTS_MAX    64      //  events of the fixture, with room
 #define S_HOSTS_MAX     8       //  hosts of the fixture, with room
@@ -101,7 +102,7 @@ static void
 test_shiviz (void **state)
 {
     (void) state;
-    FILE *file = tmpfile ();
+    FILE *file = lc_test_tmp_file ();
     assert_non_null (file);
     lc_run_t run;
     s_analyze ("clean", file, &run);

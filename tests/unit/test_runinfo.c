@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "tmp.h"
 
 #define S_KEYS  17              //  keys of run.json
 
@@ -53,7 +54,8 @@ s_sample (void)
 static char *
 s_tmpdir (void)
 {
-    char *dir = strdup ("/tmp/lc_test_runinfo_XXXXXX");
+    char path [LC_TEST_PATH_MAX];
+    char *dir = strdup (lc_test_tmp_path (path, sizeof path, "lc_test_runinfo"));
     assert_non_null (mkdtemp (dir));
     return dir;
 }
@@ -146,7 +148,7 @@ static lc_runinfo_t *
 s_read_captured (json_t *object, char *line, size_t size)
 {
     fflush (stderr);
-    FILE *capture = tmpfile ();
+    FILE *capture = lc_test_tmp_file ();
     assert_non_null (capture);
     int saved = dup (2);
     dup2 (fileno (capture), 2);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <jansson.h>
 #include <cmocka.h>
+#include "tmp.h"
 
 //  Every key set, the counters above 2^32
 static void
@@ -66,9 +67,7 @@ static int
 s_setup (void **state)
 {
     s_files_t *files = calloc (1, sizeof *files);
-    const char *tmp = getenv ("TMPDIR");
-    snprintf (files->dir, sizeof files->dir, "%s/lc_summary_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp (files->dir))
+    if (!mkdtemp (lc_test_tmp_path (files->dir, sizeof files->dir, "lc_summary")))
         return -1;
     snprintf (files->path, sizeof files->path, "%s/machine-1.json", files->dir);
     *state = files;
