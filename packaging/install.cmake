@@ -81,8 +81,9 @@ if (LCLOCK_MAN)
 endif ()
 
 #  The .deb: `cpack -G DEB` in a build configured with
-#  -DCMAKE_INSTALL_PREFIX=/usr (launch/deb.sh does both). Depends comes
-#  from dpkg-shlibdeps on the binary: the run-time libraries only.
+#  -DCMAKE_INSTALL_PREFIX=/usr (launch/deb.sh does both). Depends: the
+#  run-time libraries, from dpkg-shlibdeps on the binary, and iproute2,
+#  whose ss(8) lclock-run3 picks free ports with (not in a minimal Debian).
 set (LCLOCK_MAINTAINER "lclock maintainers <lclock@localhost>" CACHE STRING
      "Maintainer field of the .deb")
 set (CPACK_GENERATOR DEB)
@@ -105,7 +106,9 @@ across hosts over ssh), man pages, bash completion and the documentation.")
 set (CPACK_DEBIAN_PACKAGE_SECTION science)
 set (CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set (CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set (CPACK_DEBIAN_PACKAGE_DEPENDS iproute2)
 set (CPACK_DEBIAN_PACKAGE_RECOMMENDS gnuplot-nox)
+set (CPACK_DEBIAN_PACKAGE_SUGGESTS openssh-client)     #  lclock-runlan's default
 set (CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set (CPACK_STRIP_FILES ON)
 #  cpack installs into /usr whatever the prefix, but the man pages name the

@@ -39,8 +39,9 @@ s_usage (FILE *out)
     fprintf (out, "\nOptions:\n"
                   "  -h, --help  print this help and exit\n"
                   "  --version   print the version and exit\n");
-    fprintf (out, "\n'lclock COMMAND --help' explains each; the docs/ folder of\n"
-                  "the source has every format and exit code.\n");
+    fprintf (out, "\n'lclock COMMAND --help' explains each, 'man lclock-COMMAND' more;\n"
+                  "the docs (docs/ of the source, share/doc/lclock installed)\n"
+                  "have every format and exit code.\n");
 }
 
 static int
