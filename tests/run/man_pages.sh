@@ -3,7 +3,8 @@
 # that 'lclock --help' lists and every launcher (LC_LAUNCHERS, from
 # CMakeLists.txt) has its page; the options of each --help's option table
 # are the option entries of its page, both ways; lclock(1) lists exactly
-# the commands of 'lclock --help'; every page was built and renders
+# the commands of 'lclock --help'; every launch/*.sh that sources
+# launch/common.sh is in LC_LAUNCHERS; every page was built and renders
 # without a warning. Every problem is named before the test fails.
 . "$LC_SOURCE/tests/lib/run.sh"
 : "${LC_LAUNCHERS:?run under ctest (LC_LAUNCHERS names the launchers)}"
@@ -88,6 +89,15 @@ for l in $launchers; do
     check_options "$pages/lclock-$l.1.scd" "launch/$l.sh" \
         "launcher launch/$l.sh (LC_LAUNCHERS in CMakeLists.txt) has no man page: write docs/man/lclock-$l.1.scd (docs/man/lclock-run3.1.scd shows the form)" \
         bash "$LC_SOURCE/launch/$l.sh"
+done
+
+#  A launcher is a launch/NAME.sh that sources launch/common.sh; each one
+#  is installed as lclock-NAME, so each must be in LC_LAUNCHERS
+for script in "$LC_SOURCE"/launch/*.sh; do
+    name=$(basename "$script" .sh)
+    [ "$name" != common ] && grep -q '^\. "$top/launch/common.sh"' "$script" || continue
+    [[ " $launchers " == *" $name "* ]] \
+        || problem "launch/$name.sh is a launcher (it sources launch/common.sh) but not in LC_LAUNCHERS: add '$name' to LC_LAUNCHERS in CMakeLists.txt, which installs it as lclock-$name, and write docs/man/lclock-$name.1.scd"
 done
 
 for page in "$pages"/*.scd; do
