@@ -54,13 +54,28 @@ int
 
 //  Writer: opens path for appending. With exclusive, the file must not
 //  exist (errno EEXIST otherwise) and the header is written first.
-//  Each row is one write(2): a row is on disk as soon as it returns.
+//  Each row is one write(2): a row is on disk as soon as lc_log_write
+//  returns 0 (-1: errno set, the row is not written).
 typedef struct _lc_log_t lc_log_t;
 
 lc_log_t *
     lc_log_open (const char *path, bool exclusive);
 int
     lc_log_write (lc_log_t *self, const lc_row_t *row);
+//  Buffered instead, for a writer of many rows that need not be on disk
+//  as they happen (`lclock simulate`; a machine never buffers: a crash
+//  must lose at most the row being formed): rows collect in size bytes
+//  (at least LC_ROW_MAX) and go out in one write(2) when the next row
+//  might not fit, at lc_log_flush and at lc_log_destroy. lc_log_write then
+//  fails only when a flush does. Call once, before the first row.
+void
+    lc_log_set_buffer (lc_log_t *self, size_t size);
+//  Writes out the buffered rows. Returns 0, or -1 (errno set; the
+//  buffered rows are dropped).
+int
+    lc_log_flush (lc_log_t *self);
+//  Closes the file; buffered rows are written first, without a word if
+//  that fails: call lc_log_flush before to know.
 void
     lc_log_destroy (lc_log_t **self_p);
 

@@ -70,6 +70,21 @@ const char *
 int
     lc_value_parse (lc_kind_t kind, const char *text, lc_value_t *value);
 
+//  The number parsers of the kinds above, for values no kind describes
+//  (`lclock simulate`'s --machines and --delay). A whole number is decimal
+//  digits only, in min..max; a real is a plain decimal with an optional
+//  exponent, finite, in [min, max] (above min when min_open). Each returns
+//  0 with *value set, or -1.
+int
+    lc_value_whole (const char *text, uint64_t min, uint64_t max, uint64_t *value);
+int
+    lc_value_real (const char *text, double min, double max, bool min_open,
+                   double *value);
+//  A list of rates R1,R2,... (each a whole LC_RATE_MIN..LC_RATE_MAX), at
+//  most max of them, into rates. Returns how many, or -1.
+int
+    lc_value_rates (const char *text, uint32_t *rates, size_t max);
+
 //  Parses text as the value of name (an option or a key); on a bad value
 //  prints `NAME: expected WHAT, got 'TEXT'` and returns -1.
 int

@@ -65,6 +65,15 @@
 #define LC_DEFAULT_START_TIMEOUT 30.0   //  wall seconds; 0 waits forever
 #define LC_DEFAULT_LOG_DIR      "."
 
+//  Simulator (lclock simulate, docs/simulate.md)
+#define LC_SIM_ORIGIN_US        1000000000000000LL  //  model time 0 in the
+                                    //  logs: 1000000000.000000 (2001-09-09
+                                    //  01:46:40 UTC), a fixed, round origin
+#define LC_DELAY_MAX_MS         1e9     //  largest value of a delay model
+#define LC_DEFAULT_DELAY        "0.1"   //  model ms; near a loopback delivery
+#define LC_TRIALS_MAX           1000000 //  runs of one `lclock simulate`
+#define LC_SIM_LOG_BUFFER       (32 * 1024)     //  bytes buffered per log
+
 //  Timing (wall milliseconds unless named otherwise)
 #define LC_LATE_TICK_US         1000    //  a tick later than this is late
 #define LC_ANNOUNCE_MS          100     //  announcement period at start

@@ -78,12 +78,22 @@ s_parse_whole (const char *text, uint64_t max, uint64_t *value)
     return 0;
 }
 
+int
+lc_value_whole (const char *text, uint64_t min, uint64_t max, uint64_t *value)
+{
+    uint64_t number;
+    if (s_parse_whole (text, max, &number) || number < min)
+        return -1;
+    *value = number;
+    return 0;
+}
+
 //  Whole number in [min, max] that fits 32 bits
 static int
 s_parse_whole32 (const char *text, uint32_t min, uint32_t max, uint32_t *value)
 {
     uint64_t number;
-    if (s_parse_whole (text, max, &number) || number < min)
+    if (lc_value_whole (text, min, max, &number))
         return -1;
     *value = (uint32_t) number;
     return 0;
@@ -107,6 +117,12 @@ s_parse_real (const char *text, double min, double max, bool min_open, double *v
         return -1;
     *value = number;
     return 0;
+}
+
+int
+lc_value_real (const char *text, double min, double max, bool min_open, double *value)
+{
+    return s_parse_real (text, min, max, min_open, value);
 }
 
 //  The part of text before separator, as a string in buffer; -1 when
@@ -134,6 +150,24 @@ s_parse_rate (const char *text, lc_value_t *value)
     ||  value->rate.min > value->rate.max)
         return -1;
     return 0;
+}
+
+int
+lc_value_rates (const char *text, uint32_t *rates, size_t max)
+{
+    size_t count = 0;
+    while (true) {
+        char word [S_WHOLE_DIGITS + 2];
+        if (count == max
+        ||  s_before (text, ',', true, word, sizeof word)
+        ||  s_parse_whole32 (word, LC_RATE_MIN, LC_RATE_MAX, &rates [count]))
+            return -1;
+        count++;
+        const char *comma = strchr (text, ',');
+        if (!comma)
+            return (int) count;
+        text = comma + 1;
+    }
 }
 
 //  Splits ID=ENDPOINT: the id into value, *endpoint after the '='; -1

@@ -12,7 +12,7 @@ hits=$(grep -rnIE "$pattern" README.md CMakeLists.txt bench docs include launch 
        | grep -v "^$self:" || true)
 [ -z "$hits" ] || fail "references to a file outside the repository: $hits"
 
-for cmd in "" machine analyze cluster keygen; do
+for cmd in "" machine analyze cluster keygen simulate; do
     # shellcheck disable=SC2086
     help=$("$LCLOCK" $cmd --help 2>&1 || true)
     ! grep -qE "$pattern" <<<"$help" || fail "lclock $cmd --help names an outside file: $help"

@@ -2,6 +2,7 @@
     and their config, bad ones and their exact one-line error.
 */
 #include "lc_config.h"
+#include "lc_value.h"
 #include "lc_endpoint.h"
 
 #include <stdarg.h>
@@ -927,6 +928,36 @@ test_cluster_load (void **state)
     unlink (path);
 }
 
+//  The bare number parsers and the rate list
+static void
+test_value_numbers (void **state)
+{
+    (void) state;
+    uint64_t whole;
+    assert_int_equal (lc_value_whole ("17", 1, 20, &whole), 0);
+    assert_int_equal (whole, 17);
+    assert_int_equal (lc_value_whole ("0", 1, 20, &whole), -1);
+    assert_int_equal (lc_value_whole ("21", 1, 20, &whole), -1);
+    assert_int_equal (lc_value_whole ("+1", 0, 20, &whole), -1);
+    assert_int_equal (lc_value_whole ("", 0, 20, &whole), -1);
+    double real;
+    assert_int_equal (lc_value_real ("2.5e-1", 0, 1, true, &real), 0);
+    assert_true (real == 0.25);
+    assert_int_equal (lc_value_real ("0", 0, 1, true, &real), -1);
+    assert_int_equal (lc_value_real ("0", 0, 1, false, &real), 0);
+    assert_int_equal (lc_value_real ("nan", 0, 1, false, &real), -1);
+    assert_int_equal (lc_value_real ("-0.5", -1, 1, false, &real), -1);
+    uint32_t rates [3];
+    assert_int_equal (lc_value_rates ("1,6,6", rates, 3), 3);
+    assert_int_equal (rates [0], 1);
+    assert_int_equal (rates [2], 6);
+    assert_int_equal (lc_value_rates ("1000000", rates, 3), 1);
+    static const char *bad [] = { "", "1,", ",1", "1,,2", "0,1", "1000001", "1,2,3,4", "a" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad [0]; i++)
+        if (lc_value_rates (bad [i], rates, 3) != -1)
+            fail_msg ("'%s' was read as a rate list", bad [i]);
+}
+
 int
 main (void)
 {
@@ -947,6 +978,7 @@ main (void)
         cmocka_unit_test (test_bad_cluster_files),
         cmocka_unit_test (test_default_bind),
         cmocka_unit_test (test_cluster_load),
+        cmocka_unit_test (test_value_numbers),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -128,6 +128,67 @@ test_file_round_trip (void **state)
     unlink (path);
 }
 
+//  The lines of path, header included, counted
+static size_t
+s_lines (const char *path)
+{
+    FILE *file = fopen (path, "r");
+    assert_non_null (file);
+    size_t lines = 0;
+    int c;
+    while ((c = fgetc (file)) != EOF)
+        lines += c == '\n';
+    fclose (file);
+    return lines;
+}
+
+//  Buffered rows reach the file when the buffer fills, at lc_log_flush and
+//  at lc_log_destroy, in order and whole
+static void
+test_buffered (void **state)
+{
+    (void) state;
+    char path [LC_TEST_PATH_MAX];
+    int fd = mkstemp (lc_test_tmp_path (path, sizeof path, "lc_test_log"));
+    assert_true (fd >= 0);
+    close (fd);
+    unlink (path);
+
+    lc_log_t *log = lc_log_open (path, true);
+    assert_non_null (log);
+    lc_log_set_buffer (log, 1);         //  raised to LC_ROW_MAX
+    lc_row_t row;
+    const char *error;
+    const char *line = s_good [2];
+    assert_int_equal (lc_row_parse (line, strlen (line), &row, &error), 0);
+    assert_int_equal (lc_log_write (log, &row), 0);
+    assert_int_equal (s_lines (path), 1);   //  the header only
+    assert_int_equal (lc_log_flush (log), 0);
+    assert_int_equal (s_lines (path), 2);
+    assert_int_equal (lc_log_flush (log), 0);   //  nothing more to write
+    assert_int_equal (s_lines (path), 2);
+    //  More rows than one buffer holds: full buffers go out as they fill
+    size_t rows = 2 * LC_ROW_MAX / strlen (line) + 1;
+    for (size_t i = 0; i < rows; i++) {
+        row.msg_seq = i + 2;
+        assert_int_equal (lc_log_write (log, &row), 0);
+    }
+    size_t lines = s_lines (path);
+    assert_true (lines > 2 && lines < rows + 2);
+    lc_log_destroy (&log);
+    assert_int_equal (s_lines (path), rows + 2);
+
+    lc_reader_t *reader = lc_reader_open (path);
+    assert_non_null (reader);
+    for (size_t i = 0; i <= rows; i++) {
+        assert_int_equal (lc_reader_next (reader, &row), 1);
+        assert_int_equal (row.msg_seq, i + 1);
+    }
+    assert_int_equal (lc_reader_next (reader, &row), 0);
+    lc_reader_destroy (&reader);
+    unlink (path);
+}
+
 static void
 test_bad_header (void **state)
 {
@@ -188,6 +249,7 @@ main (void)
         cmocka_unit_test (test_round_trip),
         cmocka_unit_test (test_bad_rows),
         cmocka_unit_test (test_file_round_trip),
+        cmocka_unit_test (test_buffered),
         cmocka_unit_test (test_bad_header),
         cmocka_unit_test (test_long_line),
     };
