@@ -74,12 +74,14 @@ EOF
 duration=60 speed=1 rate="" rates="" roll="" seed="" machines="" label="" out=""
 
 is_uint () { [[ $1 =~ ^[0-9]+$ ]]; }
-is_number () { [[ $1 =~ ^[0-9]+(\.[0-9]+)?$|^\.[0-9]+$ ]]; }
+#  is_number X: a plain decimal as lclock reads one: digits with a point
+#  or not, and an exponent (1e-6, 2.5E+3), no sign, no hex, inf or nan
+is_number () { [[ $1 =~ ^([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$ ]]; }
 #  between X LOW HIGH: LOW < X <= HIGH, or LOW <= X <= HIGH with a 4th
 #  argument "closed"
 between () {
     is_number "$1" && awk -v x="$1" -v lo="$2" -v hi="$3" -v c="${4:-}" \
-        'BEGIN { exit !((c == "closed" ? x >= lo + 0 : x > lo + 0) && x <= hi + 0) }'
+        'BEGIN { x += 0; exit !((c == "closed" ? x >= lo + 0 : x > lo + 0) && x <= hi + 0) }'
 }
 
 #  A decimal is at most 9223372036854775807, the largest seed (lclock keeps
@@ -370,28 +372,85 @@ status_of () {
     echo "m$id r$r c$c q$q"
 }
 
+#  term_cols: the width of the terminal on stdout (kept open as tty_fd,
+#  since $(...) has a pipe there), or 80
+term_cols () {
+    local size
+    size=$(stty size <&"$tty_fd" 2>/dev/null || true)
+    size=${size#* }
+    if [[ $size =~ ^[0-9]+$ ]] && [ "$size" -gt 0 ]; then echo "$size"; else echo 80; fi
+}
+
+status_lines=0  #  screen lines of the status shown last on the terminal
+
+#  draw_status HEAD ENTRY...: on the terminal, HEAD and the entries joined by
+#  " | " and wrapped to its width (continuation lines indented under HEAD),
+#  redrawn in place of the previous status: every machine stays in view
+draw_status () {
+    local head=$1 width indent line entry k; shift
+    local lines=()
+    width=$(($(term_cols) - 1))
+    printf -v indent '%*s' "${#head}" ''
+    line=$head
+    for entry in "$@"; do
+        if [ "$line" = "$head" ] || [ "$line" = "$indent" ]; then
+            line+="${line:+ }$entry"
+        elif [ $((${#line} + 3 + ${#entry})) -gt "$width" ]; then
+            lines+=("$line")
+            line="$indent $entry"
+        else
+            line+=" | $entry"
+        fi
+    done
+    lines+=("$line")
+    [ "$status_lines" -gt 1 ] && printf '\033[%dA' $((status_lines - 1))
+    printf '\r'
+    for ((k = 0; k < ${#lines[@]}; k++)); do
+        [ "$k" -eq 0 ] || printf '\n'
+        printf '%s\033[K' "${lines[k]:0:$width}"
+    done
+    printf '\033[J'            #  lines left below by a wider status
+    status_lines=${#lines[@]}
+}
+
+#  show_status SECOND: the status at SECOND seconds into the run (the
+#  caller counts them, so that none is skipped however long this takes)
 show_status () {
-    local line i elapsed
+    local head="" i
+    local entries=()
     if [ "$t0" -eq 0 ]; then
-        line="waiting for $machines machines to connect"
+        entries=("waiting for $machines machines to connect")
     else
-        elapsed=$((($(now_ms) - t0) / 1000))
-        line=$(printf '%4d/%ss' "$elapsed" "$wall")
-        if [ "$interrupts" -gt 0 ] || [ $((elapsed * 1000)) -gt "$wall_ms" ]; then
-            line+=" stopping"
+        head=$(printf '%4d/%ss' "$1" "$wall")
+        if [ "$interrupts" -gt 0 ] || [ $(($1 * 1000)) -gt "$wall_ms" ]; then
+            head+=" stopping"
         fi
         for ((i = 1; i <= machines; i++)); do
-            line+=" $(status_of "$i")"
-            [ "$i" -lt "$machines" ] && line+=" |"
+            entries+=("$(status_of "$i")")
         done
     fi
     if [ "$tty" = 1 ]; then
-        #  one screen line, redrawn in place: a wrapped line would not be
-        line=${line:0:$(($(tput cols 2>/dev/null || echo 80) - 1))}
-        printf '\r%s\033[K' "$line"
+        draw_status "$head" "${entries[@]}"
     else
+        #  a log: one line per second, however long
+        local line=$head sep=" " entry
+        [ -n "$head" ] || sep=""
+        for entry in "${entries[@]}"; do
+            line+="$sep$entry"
+            sep=" | "
+        done
         echo "$line"
     fi
+}
+
+#  sleep_until_second N: sleeps until N seconds after t0 (1 s when the run
+#  has not started), in the background so that a signal is handled at once
+sleep_until_second () {
+    local ms=1000
+    [ "$t0" -eq 0 ] || ms=$((t0 + $1 * 1000 - $(now_ms)))
+    [ "$ms" -gt 0 ] || return 0
+    sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))" &
+    wait $! 2>/dev/null || true
 }
 
 # ---------------------------------------------------------------------------
@@ -411,8 +470,11 @@ command -v ss >/dev/null || die "ss not found; install it with: sudo apt-get ins
 [ -n "$seed" ] || seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 wall=$(awk -v d="$duration" -v s="$speed" 'BEGIN { printf "%g", d / s }')
 wall_ms=$(awk -v d="$duration" -v s="$speed" 'BEGIN { printf "%d", 1000 * d / s }')
-tty=0
-[ -t 1 ] && tty=1
+tty=0 tty_fd=1
+if [ -t 1 ]; then
+    tty=1
+    exec {tty_fd}>&1
+fi
 
 trap on_signal INT TERM
 trap on_exit EXIT
@@ -455,20 +517,21 @@ fi
 #  Run phase: a status line per second until every machine has ended; if
 #  they overrun their end by OVERRUN seconds they are stopped.
 reap
+second=0
 while [ "$running" -gt 0 ]; do
-    show_status
+    show_status "$second"
     if [ "$interrupts" -gt 0 ] || { [ "$t0" -gt 0 ] \
             && [ $(($(now_ms) - t0)) -gt $((wall_ms + OVERRUN * 1000)) ]; }; then
         [ "$interrupts" -gt 0 ] || { echo; say "machines overran their end by ${OVERRUN}s; stopping them"; }
         lc_stop_all
         break
     fi
-    #  in the background, so that a signal is handled at once
-    sleep 1 &
-    wait $! 2>/dev/null || true
+    second=$((second + 1))
+    sleep_until_second "$second"
     reap
 done
-[ "$t0" -gt 0 ] && show_status
+#  the final figures
+[ "$t0" -gt 0 ] && show_status $((($(now_ms) - t0) / 1000))
 [ "$tty" = 1 ] && echo
 trap - INT TERM
 

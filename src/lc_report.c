@@ -634,11 +634,19 @@ s_plots_for (const lc_run_t *run, FILE *gp, const char *dir, const char *ext)
              "set logscale y\nset yrange [0.8:*]\n",
              dir, ext, s_plot_titles [2],
              overflow ? " (last point: " S_OVERFLOW_TEXT " or more)" : "");
-    fprintf (gp, "plot ");
+    //  Only machines with jumps: gnuplot stops on a plot without a valid
+    //  point; a run without any shows an empty frame (-1 is off the scale)
+    const char *sep = "plot ";
     for (size_t i = 0; i < run->count; i++)
-        fprintf (gp, "%s$j%zu using 1:($2 > 0 ? $2 : NaN) with linespoints "
-                 "title 'm%u (rate %u)'", i ? ", \\\n     " : "", i,
-                 run->machines [i].id, run->machines [i].rate);
+        if (lc_stats_machine (run->stats, i)->jumps.count) {
+            fprintf (gp, "%s$j%zu using 1:($2 > 0 ? $2 : NaN) with linespoints "
+                     "title 'm%u (rate %u)'", sep, i,
+                     run->machines [i].id, run->machines [i].rate);
+            sep = ", \\\n     ";
+        }
+    if (lc_stats_run (run->stats)->jumps.count == 0)
+        fprintf (gp, "unset logscale y\nset yrange [0:1]\nset xrange [0:%d]\n"
+                 "plot -1 notitle", LC_JUMP_BINS);
     fprintf (gp, "\nunset logscale y\nset yrange [*:*]\n");
 
     fprintf (gp, "set output '%s/spacetime.%s'\nset title '%s, model seconds %g to %g'\n"
@@ -652,16 +660,24 @@ s_plots_for (const lc_run_t *run, FILE *gp, const char *dir, const char *ext)
     for (size_t i = 0; i < run->count; i++)
         fprintf (gp, "set arrow from %g,%zu to %g,%zu nohead lc rgb 'gray'\n",
                  run->window_from, i + 1, run->window_to, i + 1);
-    size_t events;
+    size_t events, arrows;
     bool truncated;
     lc_stats_window_events (run->stats, &events, &truncated);
-    fprintf (gp, "plot $arrows using 1:($2 > 0 ? $2 : NaN):3:4 with vectors "
-             "head filled lc rgb 'blue' title 'message', \\\n"
-             "     $events using 1:($2 > 0 ? $2 : NaN) with points pt 7 ps 0.6 "
-             "lc rgb 'black' title 'event'");
-    if (events <= S_LABELS_MAX)
+    lc_stats_window_arrows (run->stats, &arrows);
+    //  Only what has points: gnuplot stops on a plot without a valid point
+    //  (and 5.4 crashes on labels without one); an empty window shows the
+    //  lifelines alone (-1 lies below the y range)
+    if (arrows)
+        fprintf (gp, "plot $arrows using 1:($2 > 0 ? $2 : NaN):3:4 with vectors "
+                 "head filled lc rgb 'blue' title 'message'");
+    if (events)
+        fprintf (gp, "%s$events using 1:($2 > 0 ? $2 : NaN) with points pt 7 ps 0.6 "
+                 "lc rgb 'black' title 'event'", arrows ? ", \\\n     " : "plot ");
+    if (events && events <= S_LABELS_MAX)
         fprintf (gp, ", \\\n     $events using 1:($2 > 0 ? $2 : NaN):3 with labels "
                  "offset 0,0.7 font ',7' notitle");
+    if (!events && !arrows)
+        fprintf (gp, "plot -1 notitle");
     fprintf (gp, "\n"
              "unset arrow\nset xrange [*:*]\nset yrange [*:*]\nset ytics auto\n"
              "set output\n");

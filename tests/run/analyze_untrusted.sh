@@ -140,6 +140,33 @@ fresh vanish
 sed -i 's/^\(1002.003000,2,recv,2,5\),1,/\1,2,/' "$LC_WORK/vanish/machine-2.csv"
 expect_check vanish "check 1 (well-formed rows): machine 2, row 5: queue 1 after unread, but it was 2 before"
 
+# Plots: a gnuplot that fails is exit 2, said; a window with nothing in it
+# and a run without a tick still draw every plot
+printf '#!/bin/sh\ncat >/dev/null\nexit 1\n' >"$LC_WORK/bad-gnuplot"
+chmod +x "$LC_WORK/bad-gnuplot"
+rc=0; LCLOCK_GNUPLOT="$LC_WORK/bad-gnuplot" "$LCLOCK" analyze "$LC_FIXTURES/clean" \
+    --out "$LC_WORK/badplots" >/dev/null 2>"$LC_WORK/badplots.err" || rc=$?
+[ "$rc" = 2 ] || fail "a failing gnuplot: exit $rc, expected 2"
+grep -q "gnuplot failed" "$LC_WORK/badplots.err" || fail "a failing gnuplot: $(cat "$LC_WORK/badplots.err")"
+if command -v gnuplot >/dev/null; then
+    run_lclock emptywindow analyze "$LC_FIXTURES/clean" --out "$LC_WORK/emptywindow" --window 100:200
+    [ "$rc" = 0 ] || fail "--window 100:200: exit $rc: $(cat "$LC_WORK/emptywindow.err")"
+    fresh noticks
+    for i in 1 2 3; do
+        sed -i '/,start,/!{/^time,/!d}' "$LC_WORK/noticks/machine-$i.csv"
+        tail -n 1 "$LC_WORK/noticks/machine-$i.csv" | sed 's/,start,0,0,0,[0-9;]*,,$/,stop,0,0,0,,,/' \
+            >>"$LC_WORK/noticks/machine-$i.csv"
+        sed -i -E 's/"(ticks|sent|received|unread|final_clock)": [0-9]+/"\1": 0/; s/"duration": [0-9.]+/"duration": 0.1/' \
+            "$LC_WORK/noticks/machine-$i.json"
+    done
+    run_lclock noticks analyze "$LC_WORK/noticks"
+    [ "$rc" = 0 ] || fail "a run without a tick: exit $rc: $(cat "$LC_WORK/noticks.out" "$LC_WORK/noticks.err")"
+    for p in clock queue jumps drift spacetime; do
+        [ -s "$LC_WORK/noticks/$p.svg" ] && [ -s "$LC_WORK/emptywindow/$p.svg" ] \
+            || fail "$p.svg not drawn for an empty window or a run without a tick"
+    done
+fi
+
 # --out creates its parents
 run_lclock parents analyze "$LC_FIXTURES/clean" --no-plots --out "$LC_WORK/a/b/c"
 [ "$rc" = 0 ] || fail "--out a/b/c: exit $rc: $(cat "$LC_WORK/parents.err")"
