@@ -16,10 +16,12 @@ if [ -f "$top/launch/installed.sh" ]; then
     me=lclock-${me%.sh}
     lc_self=$me                 #  how the user runs this launcher
     lc_runs=$PWD/runs           #  where run directories go by default
+    lc_studies=$PWD/studies     #  where study.sh puts a study by default
 else
     lc_installed_lclock=""
     lc_self=launch/$me
     lc_runs=$top/runs
+    lc_studies=$top/studies
 fi
 
 die () { echo "$me: $*" >&2; exit 1; }

@@ -602,12 +602,12 @@ lc_compare_json (lc_compare_t *self)
 //  --------------------------------------------------------------------------
 //  comparison.md and the table
 
-//  A figure for people: 3 significant digits, whole numbers from 1000 on
-//  (never an exponent)
+//  A figure for people: digits significant digits, whole numbers from
+//  10^digits on (never an exponent)
 static const char *
 s_number (double value, int digits, char *text, size_t size)
 {
-    if (fabs (value) >= 1000)
+    if (fabs (value) >= pow (10, digits))
         snprintf (text, size, "%.0f", value);
     else
         snprintf (text, size, "%.*g", digits, value);

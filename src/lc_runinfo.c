@@ -463,9 +463,8 @@ lc_runinfo_label_ok (const char *label)
                           "0123456789._-") == length;
 }
 
-//  Whole number in decimal digits, min..max
-static int
-s_whole (const char *text, uint64_t min, uint64_t max, uint64_t *value)
+int
+lc_runinfo_whole (const char *text, uint64_t min, uint64_t max, uint64_t *value)
 {
     size_t length = strspn (text, "0123456789");
     if (length == 0 || text [length] || length > 19)
@@ -474,9 +473,8 @@ s_whole (const char *text, uint64_t min, uint64_t max, uint64_t *value)
     return *value >= min && *value <= max ? 0 : -1;
 }
 
-//  R1,R2,... into a new array; count in *count
-static uint32_t *
-s_parse_rates (const char *text, size_t *count)
+uint32_t *
+lc_runinfo_parse_rates (const char *text, size_t *count)
 {
     size_t commas = 0;
     for (const char *c = text; *c; c++)
@@ -491,7 +489,7 @@ s_parse_rates (const char *text, size_t *count)
         uint64_t rate;
         snprintf (word, sizeof word, "%.*s", (int) (length < sizeof word ? length : 0),
                   start);
-        if (length >= sizeof word || s_whole (word, LC_RATE_MIN, LC_RATE_MAX, &rate)) {
+        if (length >= sizeof word || lc_runinfo_whole (word, LC_RATE_MIN, LC_RATE_MAX, &rate)) {
             free (rates);
             return NULL;
         }
@@ -522,13 +520,13 @@ s_take (lc_runinfo_t *self, int code, const char *text, uint32_t **rates, size_t
             return 0;
         }
         case S_OPT_MACHINES:
-            if (s_whole (text, 1, LC_MACHINES_MAX, &whole))
+            if (lc_runinfo_whole (text, 1, LC_MACHINES_MAX, &whole))
                 return s_usage_error ("expected a whole number from 1 to "
                                       S_EXPAND (LC_MACHINES_MAX) ", got '%s'", name, text);
             self->machines = (uint32_t) whole;
             return 0;
         case S_OPT_RATES:
-            *rates = s_parse_rates (text, rate_count);
+            *rates = lc_runinfo_parse_rates (text, rate_count);
             return *rates ? 0
                  : s_usage_error ("expected whole rates R1,R2,... from 1 to "
                                   S_EXPAND (LC_RATE_MAX) ", got '%s'", name, text);

@@ -9,6 +9,7 @@
 #include "lc_runinfo.h"
 #include "lc_compare.h"
 #include "lc_simulate.h"
+#include "lc_study.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@ static const s_command_t s_commands [] = {
     { "keygen",  lc_keygen_main,  "write a CURVE certificate pair" },
     { "cluster", lc_cluster_main, "check a cluster file, list its machines' hosts" },
     { "compare", lc_compare_main, "compare runs by condition: mean and sd over trials" },
+    { "plan",    lc_study_main,   "check a study file and print its plan (for study.sh)" },
     { "runinfo", lc_runinfo_main, "write a run directory's run.json (for launchers)" },
 };
 
