@@ -113,16 +113,6 @@ int
 bool
     lc_runinfo_label_ok (const char *label);
 
-//  Fixed rates "R1,R2,..." (each LC_RATE_MIN..LC_RATE_MAX, at most
-//  LC_MACHINES_MAX of them) into a new array (the caller's to free), with
-//  their count in *count; NULL if the text is not such a list.
-uint32_t *
-    lc_runinfo_parse_rates (const char *text, size_t *count);
-
-//  A whole number in decimal digits only, min..max: 0, else -1.
-int
-    lc_runinfo_whole (const char *text, uint64_t min, uint64_t max, uint64_t *value);
-
 //  The words joined by spaces, each quoted so that a POSIX shell reads it
 //  back as it is. Returns a new string, the caller's to free.
 char *

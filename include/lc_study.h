@@ -12,7 +12,7 @@
 #include "lclock.h"
 #include "lc_runinfo.h"
 
-#define LC_TRIALS_MAX       1000    //  trials of one condition
+#define LC_STUDY_TRIALS_MAX 1000    //  trials of one condition
 #define LC_CONDITIONS_MAX   256     //  conditions of one study
 #define LC_QUICK_DURATION   5.0     //  model seconds of a --quick trial, at most
 

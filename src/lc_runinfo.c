@@ -463,41 +463,18 @@ lc_runinfo_label_ok (const char *label)
                           "0123456789._-") == length;
 }
 
-int
-lc_runinfo_whole (const char *text, uint64_t min, uint64_t max, uint64_t *value)
+//  R1,R2,... into a new array (the caller's to free); NULL if not a list
+static uint32_t *
+s_parse_rates (const char *text, size_t *count)
 {
-    size_t length = strspn (text, "0123456789");
-    if (length == 0 || text [length] || length > 19)
-        return -1;
-    *value = strtoull (text, NULL, 10);
-    return *value >= min && *value <= max ? 0 : -1;
-}
-
-uint32_t *
-lc_runinfo_parse_rates (const char *text, size_t *count)
-{
-    size_t commas = 0;
-    for (const char *c = text; *c; c++)
-        commas += *c == ',';
-    if (commas >= LC_MACHINES_MAX)
+    uint32_t rates [LC_MACHINES_MAX];
+    int parsed = lc_value_rates (text, rates, LC_MACHINES_MAX);
+    if (parsed < 1)
         return NULL;
-    uint32_t *rates = lc_calloc (commas + 1, sizeof *rates);
-    const char *start = text;
-    for (size_t i = 0; i <= commas; i++) {
-        char word [24];
-        size_t length = strcspn (start, ",");
-        uint64_t rate;
-        snprintf (word, sizeof word, "%.*s", (int) (length < sizeof word ? length : 0),
-                  start);
-        if (length >= sizeof word || lc_runinfo_whole (word, LC_RATE_MIN, LC_RATE_MAX, &rate)) {
-            free (rates);
-            return NULL;
-        }
-        rates [i] = (uint32_t) rate;
-        start += length + 1;
-    }
-    *count = commas + 1;
-    return rates;
+    uint32_t *copy = lc_calloc ((size_t) parsed, sizeof *copy);
+    memcpy (copy, rates, (size_t) parsed * sizeof *rates);
+    *count = (size_t) parsed;
+    return copy;
 }
 
 //  One option's value into self; returns 0 or -1 (said)
@@ -520,13 +497,13 @@ s_take (lc_runinfo_t *self, int code, const char *text, uint32_t **rates, size_t
             return 0;
         }
         case S_OPT_MACHINES:
-            if (lc_runinfo_whole (text, 1, LC_MACHINES_MAX, &whole))
+            if (lc_value_whole (text, 1, LC_MACHINES_MAX, &whole))
                 return s_usage_error ("expected a whole number from 1 to "
                                       S_EXPAND (LC_MACHINES_MAX) ", got '%s'", name, text);
             self->machines = (uint32_t) whole;
             return 0;
         case S_OPT_RATES:
-            *rates = lc_runinfo_parse_rates (text, rate_count);
+            *rates = s_parse_rates (text, rate_count);
             return *rates ? 0
                  : s_usage_error ("expected whole rates R1,R2,... from 1 to "
                                   S_EXPAND (LC_RATE_MAX) ", got '%s'", name, text);

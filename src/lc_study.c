@@ -106,7 +106,7 @@ static int
 s_whole_key (const lc_where_t *where, const char *name, const char *text,
              uint64_t min, uint64_t max, uint64_t *value)
 {
-    if (lc_runinfo_whole (text, min, max, value) == 0)
+    if (lc_value_whole (text, min, max, value) == 0)
         return 0;
     char quoted [LC_QUOTE_MAX];
     lc_where_error (where, "%s: expected a whole number from %" PRIu64 " to %" PRIu64
@@ -153,8 +153,10 @@ s_key_read (lc_study_t *self, const lc_where_t *where, const char *condition,
             level->has_rate = true;
             return 0;
         case S_KEY_RATES:
-            level->rates = lc_runinfo_parse_rates (text, &level->rate_count);
-            if (!level->rates || level->rate_count < 2) {
+            level->rates = lc_calloc (LC_MACHINES_MAX, sizeof *level->rates);
+            int parsed = lc_value_rates (text, level->rates, LC_MACHINES_MAX);
+            level->rate_count = parsed > 0 ? (size_t) parsed : 0;
+            if (parsed < 2) {
                 char quoted [LC_QUOTE_MAX];
                 lc_where_error (where, "%s: expected fixed rates R1,R2,... (one per "
                                 "machine, at least 2, each from %d to %d), got '%s'", name,
@@ -179,7 +181,7 @@ s_key_read (lc_study_t *self, const lc_where_t *where, const char *condition,
             *(key == S_KEY_SPEED ? &level->has_speed : &level->has_duration) = true;
             return 0;
         case S_KEY_TRIALS:
-            if (s_whole_key (where, name, text, 1, LC_TRIALS_MAX, &whole))
+            if (s_whole_key (where, name, text, 1, LC_STUDY_TRIALS_MAX, &whole))
                 return -1;
             level->trials = (uint32_t) whole;
             level->has_trials = true;
