@@ -49,7 +49,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --help|-h) usage; exit 0 ;;
         --quick) quick=(--quick); shift ;;
-        --out) [ $# -ge 2 ] && [ -n "$2" ] || { usage_error "--out needs a directory"; }
+        --out) if [ $# -lt 2 ] || [ -z "$2" ]; then usage_error "--out needs a directory"; fi
                out=$2; shift 2 ;;
         --out=*) out=${1#--out=}; [ -n "$out" ] || usage_error "--out needs a directory"
                  shift ;;
@@ -118,6 +118,12 @@ run_trial () {
     LCLOCK_LAUNCHER=study "$top/launch/run3.sh" "${args[@]}"
 }
 
+#  trial_state CONDITION T: done, other or todo, as lclock plan sees it now
+trial_state () {
+    "$lclock" plan "$file" "${quick[@]}" --out "$out" \
+        | awk -v c="$1" -v t="$2" '$1 == "trial" && $2 == c && $3 == t { print $NF }'
+}
+
 trial_pid=""
 interrupted=0
 # shellcheck disable=SC2317  # trap handler
@@ -171,8 +177,14 @@ while read -r kind cond t seed machines rate rates roll duration speed state; do
     done
     trial_pid=""
     if [ "$interrupted" -gt 0 ]; then
-        say "interrupted: $cond trial $t stopped; it will run again next time"
-        rm -rf "$dir" "$log"
+        #  Kept if it had finished all the same (the signal came during its
+        #  analysis or after)
+        if [ "$(trial_state "$cond" "$t")" = "done" ]; then
+            say "interrupted after $cond trial $t, which finished"
+        else
+            say "interrupted: $cond trial $t stopped; it will run again next time"
+            rm -rf "$dir" "$log"
+        fi
         break
     fi
     spent=$(( $(date +%s) - t0 ))
