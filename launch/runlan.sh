@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # launch/runlan.sh FILE - a LAN run: every machine of a cluster file started
 # on its host, the logs gathered into one run directory, then analyzed.
-# docs/cli.md (the cluster file) and docs/launch.md has the details and the ssh setup.
+# docs/launch.md has the details, docs/lan.md the ssh set-up of a lab.
 set -euo pipefail
 
 #  through the lclock-runlan symlink when installed: the real file's folder
@@ -11,154 +11,418 @@ me=runlan.sh
 #  Bounds, in wall seconds
 START_TIMEOUT=30        #  the machines' default --start-timeout
 STOP_TIMEOUT=15         #  after SIGTERM: 1 s drain + linger + logs, then KILL
-OVERRUN=30              #  margin past the expected end before the hard kill
+OVERRUN=30              #  margin past the expected end before the stop
+PREFLIGHT_TIMEOUT=20    #  the preflight round, ssh's ConnectTimeout within it
+GATHER_TIMEOUT=60       #  one host's logs coming back
+COMMAND_TIMEOUT=15      #  a kill or a clean-up on a host
+SSH_OPTS_DEFAULT="-o BatchMode=yes -o ConnectTimeout=5"
 
 usage () {
     cat <<EOF
 usage: $lc_self [--help] CLUSTER_FILE
 
-Starts every machine of CLUSTER_FILE on its host, as
-    PREFIX LCLOCK_BIN machine --cluster CLUSTER_FILE --id N --log-dir DIR
-where PREFIX is LCLOCK_REMOTE with the word HOST replaced by the machine's
-host (its 'host' key, else its endpoint's host), waits for them, copies
-their logs into a new local run directory runs/lan-YYYYmmdd-HHMMSS (in
-the current folder when installed, in the checkout's runs/ otherwise) and
-runs 'lclock analyze' on it. The file is checked first with
-'lclock cluster'. Ctrl-C stops every machine cleanly (SIGTERM on its host).
+Starts every machine of CLUSTER_FILE on its host, through the command
+prefix LCLOCK_REMOTE (the word HOST replaced by the machine's host: its
+'host' key, else its endpoint's host), waits for them, brings their logs
+back into a new local run directory runs/lan-YYYYmmdd-HHMMSS (with
+run.json; runs/ of the current folder when installed, of the checkout
+otherwise) and runs 'lclock analyze' on it. Before anything starts, one
+round to every host, all at once, checks that it answers, that lclock runs
+there and is this version, that the log folder can be made, that the
+cluster file there is this one and, with CURVE, that the certificates are
+there; a failure is one line per host, and nothing is started.
 
 Environment:
-  LCLOCK_REMOTE      command prefix that runs a command on HOST
-                     (default 'ssh HOST'; e.g. 'ip netns exec HOST')
+  LCLOCK_REMOTE      the command prefix that runs a command on HOST
+                     (default 'ssh HOST'; e.g. 'ssh -F lab/config HOST',
+                     'ip netns exec HOST', a script of yours). Quoted like
+                     a shell command line. With ssh in it, the command goes
+                     as one quoted string, else as separate words. The logs
+                     come back through it too (tar).
+  LCLOCK_SSH_OPTS    options put before the word with HOST when the prefix
+                     runs ssh (default '$SSH_OPTS_DEFAULT'):
+                     never a prompt; options in LCLOCK_REMOTE win
   LCLOCK_BIN         path of lclock on the hosts (default: the installed
                      lclock; in a checkout, its build/release/lclock, built
                      if needed)
-  LCLOCK_COPY        how a log comes back: a command with the words HOST,
-                     SRC (path on the host) and DEST (local directory)
-                     (default 'scp -q HOST:SRC DEST' when LCLOCK_REMOTE
-                     starts with ssh, else 'cp SRC DEST')
   LCLOCK_REMOTE_DIR  where machines log on their hosts, one folder per host
                      (default /tmp/lclock-lan-STAMP-PID, removed after)
   LCLOCK             the local lclock that analyzes (default as LCLOCK_BIN)
   LCLOCK_RUNS        where the run directory is made (default runs/)
 
-With ssh, lclock and the cluster file must be at the same path on every
-host, and ssh must log in without a password (keys, ssh-agent).
+lclock and the cluster file must be at the same path on every host.
+Ctrl-C stops every machine cleanly (SIGTERM on its host) and waits for
+their logs, at most $STOP_TIMEOUT s; Ctrl-C again kills the machines still
+running. Either way the logs that exist are gathered and analyzed.
 
-Exit status: 0 every machine ran and the analysis found every check
-holds; 1 a machine failed, a log could not be gathered, or the analysis
-failed; 2 bad arguments or a bad cluster file.
+Exit status: 0 every machine ran to its end, every log came back and the
+analysis found every check holds; 1 a host failed the preflight, a machine
+failed, a log could not be gathered, or the analysis failed; 2 bad
+arguments or a bad cluster file; 130 interrupted (Ctrl-C or SIGTERM).
 EOF
 }
 
 # shellcheck source=launch/common.sh
 . "$top/launch/common.sh"
 
+#  The local scratch folder (preflight answers, tar streams): removed on exit
+tmp=""
+
 # ---------------------------------------------------------------------------
 #  The cluster file
 
 #  load_cluster: the cluster file as `lclock cluster` reads it (the parser
 #  of `lclock machine --cluster`, so a file it takes is one the machines
-#  take): duration, speed, and the id and host of every machine. A bad file
-#  is exit 2 with lclock's one-line error, before anything starts.
-ids=() hosts=()
+#  take). A bad file is exit 2 with lclock's one-line error, before
+#  anything starts.
+ids=() hosts=() certs=()
+duration="" speed="" roll=10 rate="" seed="" trust=""
 load_cluster () {
-    local out rc=0 kind a b
+    local out rc=0 line rest i
+    local -A cert_of=()
     out=$("$lclock" cluster "$cluster") || rc=$?
     [ "$rc" = 0 ] || { [ "$rc" = 2 ] && exit 2; die "lclock cluster $cluster exited $rc"; }
-    while read -r kind a b; do
-        case "$kind" in
-            run) duration=$a speed=$b ;;
-            machine) ids+=("$a"); hosts+=("$b") ;;
+    #  a path is the rest of its line
+    while IFS= read -r line; do
+        rest=${line#* }
+        case "${line%% *}" in
+            run) duration=${rest% *} speed=${rest#* } ;;
+            roll) roll=$rest ;;
+            rate) rate=$rest ;;
+            seed) seed=$rest ;;
+            trust) trust=$rest ;;
+            cert) cert_of[${rest%% *}]=${rest#* } ;;
+            machine) ids+=("${rest%% *}"); hosts+=("${rest#* }") ;;
         esac
     done <<<"$out"
+    for ((i = 0; i < ${#ids[@]}; i++)); do
+        certs[i]=${cert_of[${ids[i]}]:-}
+    done
 }
 
 # ---------------------------------------------------------------------------
 #  Commands on a host
 
-#  expand TEMPLATE HOST [SRC DEST]: the template's words, one per line, with
-#  the words HOST, SRC and DEST replaced wherever they stand alone or between
-#  punctuation (user@HOST, HOST:SRC), not inside a longer name (SSH_HOSTS).
-#  One pass: a value put in is never looked at again.
-expand () {
-    local word words out
-    local -A value=([HOST]=$2 [SRC]=${3:-SRC} [DEST]=${4:-DEST})
-    read -r -a words <<<"$1"
-    for word in "${words[@]}"; do
-        out=""
-        #  greedy: the last placeholder first, then what is before it
-        while [[ $word =~ ^(.*[^A-Za-z0-9_]|)(HOST|SRC|DEST)([^A-Za-z0-9_].*|)$ ]]; do
-            out="${value[${BASH_REMATCH[2]}]}${BASH_REMATCH[3]}$out"
-            word=${BASH_REMATCH[1]}
-        done
-        printf '%s\n' "$word$out"
-    done
+#  split TEXT: its words, NUL-terminated, split as a shell splits a command
+#  line (quotes, backslashes), with nothing expanded. False on a quote left
+#  open.
+split () {
+    printf '%s' "$1" | xargs -r printf '%s\0' 2>/dev/null
 }
 
-#  ssh hands its arguments to a shell on the host, joined by spaces: the
-#  command then goes as one quoted string. Other prefixes (ip netns exec,
-#  sudo, env) exec the words that follow them as they are.
-remote_is_shell () {
-    local first
-    read -r first _ <<<"$remote"
-    [ "$(basename "$first")" = ssh ]
+#  load_remote: the prefix's words in prefix[], where the word with HOST
+#  is (host_at), and whether the command goes as one string (quote=1):
+#  when ssh runs it, as ssh joins its arguments with spaces for a shell on
+#  the host. The ssh options go in before the word with HOST, so that
+#  options given in LCLOCK_REMOTE come first, and win (ssh keeps the first
+#  value of each).
+prefix=() host_at=-1 quote=0
+load_remote () {
+    local i opts=()
+    split "$remote" >/dev/null \
+        || usage_error "LCLOCK_REMOTE '$remote': a quote left open"
+    mapfile -d '' -t prefix < <(split "$remote")
+    for ((i = 0; i < ${#prefix[@]}; i++)); do
+        if has_placeholder "${prefix[i]}"; then
+            host_at=$i
+            break
+        fi
+        [ "${prefix[i]##*/}" != ssh ] || quote=1
+    done
+    [ "$host_at" -ge 0 ] || usage_error "LCLOCK_REMOTE '$remote' has no word HOST to replace"
+    if [ "$quote" = 1 ]; then
+        split "$ssh_opts" >/dev/null || usage_error "LCLOCK_SSH_OPTS '$ssh_opts': a quote left open"
+        mapfile -d '' -t opts < <(split "$ssh_opts")
+        prefix=("${prefix[@]:0:host_at}" "${opts[@]}" "${prefix[@]:host_at}")
+        host_at=$((host_at + ${#opts[@]}))
+    fi
 }
+
+#  HOST as a word of its own or between punctuation (user@HOST, HOST.lab),
+#  not inside a longer name (SSH_HOSTS)
+PLACEHOLDER='^(.*[^A-Za-z0-9_]|)HOST([^A-Za-z0-9_].*|)$'
+has_placeholder () { [[ $1 =~ $PLACEHOLDER ]]; }
 
 #  host_cmd HOST CMD...: sets hcmd to the command line that runs CMD on
-#  HOST through the prefix.
+#  HOST through the prefix: HOST put in (every place, one pass: a value put
+#  in is never looked at again), then CMD as one quoted string or as words.
 hcmd=()
 host_cmd () {
-    local host=$1
+    local host=$1 word out
     shift
-    mapfile -t hcmd < <(expand "$remote" "$host")
-    if remote_is_shell; then
-        hcmd+=("$(printf '%q ' "$@")")
+    hcmd=()
+    for word in "${prefix[@]}"; do
+        out=""
+        while [[ $word =~ $PLACEHOLDER ]]; do
+            out="$host${BASH_REMATCH[2]}$out"
+            word=${BASH_REMATCH[1]}
+        done
+        hcmd+=("$word$out")
+    done
+    if [ "$quote" = 1 ]; then
+        printf -v word '%q ' "$@"
+        hcmd+=("$word")
     else
         hcmd+=("$@")
     fi
 }
 
+#  on_host SECONDS OUT ERR HOST CMD...: runs CMD on HOST in the background,
+#  bounded, in a session of its own: no terminal to prompt on (a prompt
+#  fails at once instead of waiting unseen) and out of reach of the
+#  terminal's Ctrl-C, which is this script's to handle. Sets job to its pid,
+#  which is also its process group.
+job=""
+on_host () {
+    local seconds=$1 out=$2 err=$3 host=$4
+    shift 4
+    host_cmd "$host" "$@"
+    setsid timeout -s KILL "$seconds" "${hcmd[@]}" </dev/null >"$out" 2>"$err" &
+    job=$!
+}
+
+#  A round: one command per host, all at once. round_wait waits for the
+#  jobs in round_jobs[] (pid per host index), with a line of progress
+#  (round_say) while they run; round_rc[K] is each one's exit status. It
+#  returns early, false, on a Ctrl-C not yet handled (the jobs are killed).
+round_jobs=() round_rc=() round_say=""
+round_wait () {
+    local k left seen=$interrupts t=0
+    while :; do
+        left=0
+        for k in "${!round_jobs[@]}"; do
+            [ -z "${round_rc[k]:-}" ] || continue
+            if kill -0 "${round_jobs[k]}" 2>/dev/null; then
+                left=$((left + 1))
+            else
+                round_rc[k]=0
+                wait "${round_jobs[k]}" || round_rc[k]=$?
+            fi
+        done
+        [ "$left" -gt 0 ] || break
+        if [ "$interrupts" -gt "$seen" ]; then
+            round_kill
+            return 1
+        fi
+        if [ -n "$round_say" ] && [ "$t" -ge 10 ] && [ $((t % 10)) = 0 ]; then
+            progress "$round_say: $left of ${#round_jobs[@]} to go"
+        fi
+        t=$((t + 1))
+        sleep 0.1 &
+        wait $! 2>/dev/null || true
+    done
+    [ "$t" -lt 10 ] || clear_line
+}
+
+round_kill () {
+    local k
+    for k in "${!round_jobs[@]}"; do
+        [ -n "${round_rc[k]:-}" ] || kill -KILL -- "-${round_jobs[k]}" 2>/dev/null || true
+    done
+    for k in "${!round_jobs[@]}"; do
+        wait "${round_jobs[k]}" 2>/dev/null || true
+    done
+}
+
+#  progress TEXT: a line redrawn in place on a terminal, else printed
+#  when it says something new; progress_end TEXT ends it.
+said=""
+progress () {
+    [ "$1" != "$said" ] || return 0
+    if [ "$tty" = 1 ]; then
+        printf '\r%s: %s\033[K' "$me" "$1"
+    else
+        say "$1"
+    fi
+    said=$1
+}
+progress_end () {
+    if [ "$tty" = 1 ]; then
+        printf '\r%s: %s\033[K\n' "$me" "$1"
+    else
+        say "$1"
+    fi
+    said=""
+}
+#  clear_line: before a message, a line in place is wiped
+clear_line () {
+    [ "$tty" = 0 ] || printf '\r\033[K'
+    said=""
+}
+
+#  Hosts, each once, in the order of their first machine
+uhosts=()
+unique_hosts () {
+    local h
+    local -A known=()
+    for h in "${hosts[@]}"; do
+        [ -n "${known[$h]:-}" ] || uhosts+=("$h")
+        known[$h]=1
+    done
+}
+
+# ---------------------------------------------------------------------------
+#  Preflight
+
+#  On the host, with BIN DIR CLUSTER FILE...: lines a launcher reads. The
+#  first says the command got there; "fail CAUSE" for each problem.
+# shellcheck disable=SC2016  # for the shell on the host
+PREFLIGHT='echo reached; b=$1 d=$2 c=$3; shift 3
+v=$("$b" --version 2>&1) && echo "version $v" || echo "fail $b does not run there: $v"
+e=$(mkdir -p "$d/launch" 2>&1) || echo "fail cannot make the log folder $d: $e"
+s=$(cksum <"$c" 2>&1) && echo "cluster $s" || echo "fail cannot read the cluster file $c there: $s"
+for f; do [ -r "$f" ] || echo "fail no certificate file $f there"; done'
+
+#  known_hosts_fix: the command that adds the host's key where this ssh
+#  looks for it, as ssh -G sees its configuration (hcmd is the host's)
+known_hosts_fix () {
+    local config name="" file=""
+    if [ "$quote" = 1 ]; then
+        config=$(timeout -s KILL 5 "${hcmd[@]:0:host_at + 1}" -G </dev/null 2>/dev/null || true)
+        name=$(sed -n 's/^hostname //p' <<<"$config" | head -n 1)
+        file=$(sed -n 's/^userknownhostsfile \([^ ]*\).*/\1/p' <<<"$config" | head -n 1)
+    fi
+    printf 'ssh-keyscan %q >>%s' "${name:-${hcmd[host_at]##*@}}" "${file:-"~/.ssh/known_hosts"}"
+}
+
+#  why_remote ERRFILE STATUS: what a failed prefix command said, and what
+#  to do about it, in one line.
+why_remote () {
+    local last target=${hcmd[host_at]##*@}
+    last=$(tr -d '\r' <"$1" | grep -v '^[[:space:]]*$' | tail -n 1 || true)
+    case "$last" in
+        *"Host key verification failed"*)
+            echo "unknown host key ($last): check its fingerprint, then add it: $(known_hosts_fix)" ;;
+        *"IDENTIFICATION HAS CHANGED"*|*"key for"*"has changed"*)
+            echo "its host key changed ($last): if that is expected, ssh-keygen -R $target, then ssh-keyscan it again" ;;
+        *"Permission denied"*)
+            echo "login refused ($last): a key with a passphrase must be in an agent first (eval \$(ssh-agent); ssh-add KEYFILE); a key the host does not know: ssh-copy-id $target" ;;
+        *"Connection refused"*)
+            echo "connection refused ($last): no ssh server listens there, on that port" ;;
+        *"timed out"*)
+            echo "no answer ($last): the host is down, unreachable or drops packets" ;;
+        *"Could not resolve"*|*"Name or service not known"*)
+            echo "unknown host name ($last)" ;;
+        *"No route to host"*|*"Network is unreachable"*)
+            echo "unreachable ($last)" ;;
+        *)
+            if [ "$2" = 137 ]; then
+                echo "no answer within ${PREFLIGHT_TIMEOUT} s${last:+ ($last)}"
+            else
+                echo "the command prefix failed (exit $2)${last:+: $last}"
+            fi ;;
+    esac
+}
+
+#  preflight: the round; true if every host is ready. Otherwise one line per
+#  host on stderr and false; reached[] says which hosts answered (their log
+#  folders are made).
+reached=()
+preflight () {
+    local k h i files line here there ok=0 causes
+    here=$("$lclock" --version)
+    there=$(cksum <"$cluster")
+    round_jobs=() round_rc=() round_say="preflight of ${#uhosts[@]} hosts"
+    for k in "${!uhosts[@]}"; do
+        h=${uhosts[k]} files=()
+        if [ -n "$trust" ]; then
+            for ((i = 0; i < count; i++)); do
+                [ "${hosts[i]}" != "$h" ] || files+=("${certs[i]}")
+                files+=("$trust/machine-${ids[i]}.cert")
+            done
+        fi
+        on_host "$PREFLIGHT_TIMEOUT" "$tmp/pre-$k.out" "$tmp/pre-$k.err" "$h" \
+            sh -c "$PREFLIGHT" sh "$lclock_bin" "$remote_dir/$h" "$cluster" "${files[@]}"
+        round_jobs[k]=$job
+    done
+    round_wait || ok=1
+    for k in "${!uhosts[@]}"; do
+        reached[k]=0
+        [ "$(head -n 1 "$tmp/pre-$k.out")" != reached ] || reached[k]=1
+    done
+    [ "$ok" = 0 ] || return 1
+    for k in "${!uhosts[@]}"; do
+        h=${uhosts[k]} causes=()
+        if [ "${reached[k]}" = 1 ]; then
+            while IFS= read -r line; do
+                case "$line" in
+                    "fail "*) causes+=("${line#fail }") ;;
+                    "version "*)
+                        [ "${line#version }" = "$here" ] || causes+=("lclock there is '${line#version }', here '$here': install the same version on every host") ;;
+                    "cluster "*)
+                        [ "${line#cluster }" = "$there" ] || causes+=("the cluster file $cluster there is not this one: copy it there") ;;
+                esac
+            done <"$tmp/pre-$k.out"
+        else
+            host_cmd "$h"
+            causes+=("$(why_remote "$tmp/pre-$k.err" "${round_rc[k]}")")
+        fi
+        if [ ${#causes[@]} -gt 0 ]; then
+            ok=1
+            line=$(printf '%s; ' "${causes[@]}")
+            echo "$me: $h: ${line%; }" >&2
+        fi
+    done
+    return "$ok"
+}
+
 # ---------------------------------------------------------------------------
 #  Machines
 
-pids=()         #  local pid of each machine's launcher (timeout + prefix)
+pids=()         #  local pid of each machine's prefix command (its group)
 rpids=()        #  the machine's pid on its host, once it has said it
-status=()       #  exit status once it has ended, else ""
+started=()      #  1 once the machine has started ticking (its CSV exists)
+status=()       #  exit status of the prefix command once ended, else ""
 running=0
 
-#  start_machine I: machine ids[I] on hosts[I], under timeout (a process
-#  group of its own: Ctrl-C reaches only this script, which forwards it).
-#  On the host, sh makes the log folder, prints its pid and becomes lclock
-#  (exec), so the first line of the .out file is the machine's pid on its
-#  host. SIGTERM goes there: an ssh client killed here would not pass it on.
+#  On the host, with DIR ID LCLOCK ARGS...: starts lclock with its output
+#  in DIR/launch, says "pid P", then "started" once its CSV log exists
+#  (ticking has begun), waits, and leaves its exit status in
+#  DIR/launch/machine-ID.status: the truth about how it ended, even when
+#  this connection is gone (a machine outlives its ssh session: nothing
+#  is written to it after "started").
+# shellcheck disable=SC2016  # for the shell on the host
+MACHINE='d=$1 i=$2; shift 2
+"$@" </dev/null >"$d/launch/machine-$i.out" 2>"$d/launch/machine-$i.err" &
+p=$!; echo "pid $p"
+(while [ ! -e "$d/machine-$i.csv" ]; do sleep 0.1 >/dev/null 2>&1; done; echo started) &
+w=$!; wait "$p"; r=$?; kill "$w" 2>/dev/null
+echo "$r" >"$d/launch/machine-$i.status"; exit "$r"'
+
+#  start_machine I: machine ids[I] on hosts[I], bounded, in a session of
+#  its own (on_host).
 start_machine () {
     local i=$1 id=${ids[$1]} dir="$remote_dir/${hosts[$1]}"
-    # shellcheck disable=SC2016  # $$, $1 and $@ are for the shell on the host
-    host_cmd "${hosts[i]}" sh -c 'mkdir -p "$1" && echo "$$" && shift && exec "$@"' sh \
-        "$dir" "$lclock_bin" machine --cluster "$cluster" --id "$id" --log-dir "$dir"
-    printf '%q ' "${hcmd[@]}" >>"$run/launch/commands.txt"
-    echo >>"$run/launch/commands.txt"
-    timeout -s KILL "$bound" "${hcmd[@]}" </dev/null \
-        >"$run/launch/machine-$id.out" 2>"$run/launch/machine-$id.err" &
-    pids[i]=$!
-    status[i]=""
-    rpids[i]=""
+    local args=("$lclock_bin" machine --cluster "$cluster" --id "$id" --log-dir "$dir"
+                --run-nonce "$nonce")
+    on_host "$bound" "$run/launch/remote-$id.out" "$run/launch/remote-$id.err" "${hosts[i]}" \
+        sh -c "$MACHINE" sh "$dir" "$id" "${args[@]}"
+    pids[i]=$job status[i]="" rpids[i]="" started[i]=0
+    { printf 'on %s: ' "${hosts[i]}"; printf '%q ' "${args[@]}"; echo; } >>"$run/launch/commands.txt"
 }
 
 #  reap: records the status of machines that have ended, learns the host
-#  pids of new ones, sets running.
+#  pids and the starts; sets running and how many have started.
+nstarted=0
 reap () {
     local i line
-    running=0
+    running=0 nstarted=0
     for ((i = 0; i < count; i++)); do
-        [ -z "${status[i]}" ] || continue
-        #  a whole first line only: a half-written pid would be another one
-        if [ -z "${rpids[i]}" ] && read -r line <"$run/launch/machine-${ids[i]}.out" 2>/dev/null \
-                && [[ $line =~ ^[0-9]+$ ]]; then
-            rpids[i]=$line
+        if [ "${started[i]}" = 0 ] && [ -f "$run/launch/remote-${ids[i]}.out" ]; then
+            #  whole lines only (read is false on a line without its end):
+            #  a half-written pid would be another one
+            while IFS= read -r line; do
+                case "$line" in
+                    "pid "*) [[ ${line#pid } =~ ^[0-9]+$ ]] && rpids[i]=${line#pid } ;;
+                    started) started[i]=1 ;;
+                esac
+            done <"$run/launch/remote-${ids[i]}.out"
         fi
-        if lc_ended "$i"; then
-            [ "$tty" = 1 ] && printf '\r\033[K'
+        nstarted=$((nstarted + started[i]))
+        [ -n "${status[i]}" ] && continue
+        #  (a status message of bash about a killed job is noise here)
+        if lc_ended "$i" 2>/dev/null; then
+            clear_line
             say "machine ${ids[i]} on ${hosts[i]} ended with status ${status[i]}"
         else
             running=$((running + 1))
@@ -166,86 +430,234 @@ reap () {
     done
 }
 
-#  signal_all SIG: TERM or KILL to every machine still running: on its host
-#  when its pid there is known, and to its local launcher on KILL or when
-#  the pid is not known yet. The host commands run in parallel, bounded.
-signal_all () {
-    local i sig=$1 helpers=()
+#  signal_hosts SIG: SIG to every machine still running, on its host, all
+#  at once, bounded; a machine whose pid there is not known yet has its
+#  prefix command stopped here (it may still be connecting).
+signal_hosts () {
+    local i sig=$1
+    round_jobs=() round_rc=() round_say=""
     for ((i = 0; i < count; i++)); do
         [ -z "${status[i]}" ] || continue
         if [ -n "${rpids[i]}" ]; then
-            host_cmd "${hosts[i]}" kill "-$sig" "${rpids[i]}"
-            timeout -s KILL 10 "${hcmd[@]}" </dev/null >/dev/null 2>&1 &
-            helpers+=($!)
-        fi
-        if [ "$sig" = KILL ]; then
+            on_host "$COMMAND_TIMEOUT" /dev/null "$tmp/kill-$i.err" "${hosts[i]}" kill "-$sig" "${rpids[i]}"
+            round_jobs[i]=$job
+        else
             lc_kill "$i"
-        elif [ -z "${rpids[i]}" ]; then
-            kill -TERM "${pids[i]}" 2>/dev/null || true
         fi
     done
-    for i in "${helpers[@]}"; do
-        wait "$i" || true
-    done
+    round_wait || true
 }
 
+#  stop: the machines still running are stopped (SIGTERM on their hosts),
+#  with a countdown while they write their last rows, until they have all
+#  ended; a second Ctrl-C, or the countdown at 0, kills the rest.
+stop () {
+    local left seen=$interrupts t0 last=-1 i n names
+    signal_hosts TERM
+    clock
+    t0=$now
+    reap
+    while [ "$running" -gt 0 ]; do
+        clock
+        left=$((STOP_TIMEOUT - (now - t0) / 1000))
+        if [ "$interrupts" -gt "$seen" ] || [ "$left" -le 0 ]; then
+            names=""
+            for ((i = 0; i < count; i++)); do
+                [ -n "${status[i]}" ] || names+=" ${ids[i]} (on ${hosts[i]})"
+            done
+            clear_line
+            if [ "$left" -le 0 ]; then
+                echo "$me: still running after ${STOP_TIMEOUT} s; killing machine(s)$names" >&2
+            else
+                echo "$me: Ctrl-C again: killing machine(s)$names now; the others have ended" >&2
+            fi
+            signal_hosts KILL
+            #  their prefix commands end with them; those that do not, here
+            for ((n = 0; n < 30 && running > 0; n++)); do
+                sleep 0.1 &
+                wait $! 2>/dev/null || true
+                reap
+            done
+            for ((i = 0; i < count; i++)); do
+                [ -n "${status[i]}" ] || lc_kill "$i"
+            done
+            reap
+            break
+        fi
+        if [ "$left" != "$last" ]; then
+            progress "stopping: $running of $count machines writing their last rows; killed in $left s (Ctrl-C again: now)"
+            last=$left
+        fi
+        sleep 0.1 &
+        wait $! 2>/dev/null || true
+        reap
+    done
+    clear_line
+}
+
+#  clock: now, in wall milliseconds. No process is started: the terminal's
+#  Ctrl-C reaches the processes of this script's group, and one of its
+#  commands ended by it would end the script (set -e) instead of the trap
+#  handling it. For the same reason the loops run only builtins, and sleep
+#  in the background (which ignores SIGINT).
+now=0
+clock () {
+    now=${EPOCHREALTIME/[.,]/}
+    now=$((10#$now / 1000))
+}
 
 interrupts=0
 # shellcheck disable=SC2317  # trap handlers
 on_signal () {
     interrupts=$((interrupts + 1))
-    [ "$tty" = 1 ] && printf '\r\033[K'
-    if [ "$interrupts" -eq 1 ]; then
-        say "stopping the machines (Ctrl-C again to kill them now)" >&2
-    fi
 }
 
 # shellcheck disable=SC2317
 on_exit () {
+    local i
     #  never leave a machine behind, whatever ended this script
-    [ "$count" -gt 0 ] && [ ${#pids[@]} -gt 0 ] && signal_all KILL
+    for ((i = 0; i < ${#pids[@]}; i++)); do
+        if [ -z "${status[i]}" ]; then
+            [ -z "${rpids[i]}" ] || { host_cmd "${hosts[i]}" kill -KILL "${rpids[i]}";
+                setsid timeout -s KILL "$COMMAND_TIMEOUT" "${hcmd[@]}" </dev/null >/dev/null 2>&1 || true; }
+            lc_kill "$i"
+            wait "${pids[i]}" 2>/dev/null || true
+        fi
+    done
+    [ -z "$tmp" ] || rm -rf -- "$tmp"
     return 0
 }
 
 # ---------------------------------------------------------------------------
 #  Logs
 
-#  copy_log HOST SRC DEST: through LCLOCK_COPY, bounded.
-copy_log () {
-    local words=()
-    mapfile -t words < <(expand "$copy" "$1" "$2" "$3")
-    timeout -s KILL 60 "${words[@]}" </dev/null
-}
+#  On the host, with DIR FILE...: a tar stream of those files that exist.
+# shellcheck disable=SC2016  # for the shell on the host
+GATHER='cd "$1" || exit; shift; n=$#
+for f; do [ ! -e "$f" ] || set -- "$@" "$f"; done; shift "$n"
+exec tar -cf - -T /dev/null "$@"'
 
-#  gather: every machine's CSV and JSON into the run directory.
+#  gather: from every host at once, the CSV and JSON logs of its machines
+#  into the run directory, their output and exit status into launch/. A
+#  copy that fails is shown whole. Sets lost[I] when machine I's logs did
+#  not all come back. False if any did not.
+lost=()
 gather () {
-    local i id dir ok=0 f
-    for ((i = 0; i < count; i++)); do
-        id=${ids[i]} dir="$remote_dir/${hosts[i]}"
-        for f in "machine-$id.csv" "machine-$id.json"; do
-            if ! copy_log "${hosts[i]}" "$dir/$f" "$run/" 2>>"$run/launch/copy.err" \
-                    || [ ! -f "$run/$f" ]; then
-                echo "$me: could not copy $f from ${hosts[i]}:$dir (see $run/launch/copy.err)" >&2
-                ok=1
-            fi
+    local k h i id dir files ok=0
+    round_jobs=() round_rc=() round_say="gathering the logs"
+    say "gathering the logs from ${#uhosts[@]} host(s)"
+    for k in "${!uhosts[@]}"; do
+        h=${uhosts[k]} files=()
+        for ((i = 0; i < count; i++)); do
+            [ "${hosts[i]}" = "$h" ] || continue
+            id=${ids[i]}
+            files+=("machine-$id.csv" "machine-$id.json"
+                    "launch/machine-$id.out" "launch/machine-$id.err" "launch/machine-$id.status")
         done
+        on_host "$GATHER_TIMEOUT" "$tmp/logs-$k.tar" "$run/launch/gather-$k.err" "$h" \
+            sh -c "$GATHER" sh "$remote_dir/$h" "${files[@]}"
+        round_jobs[k]=$job
+    done
+    if ! round_wait; then
+        clear_line
+        echo "$me: gathering interrupted; the logs stay on the hosts in $remote_dir/HOST" >&2
+        return 1
+    fi
+    for k in "${!uhosts[@]}"; do
+        h=${uhosts[k]}
+        if [ "${round_rc[k]}" = 0 ]; then
+            tar -xf "$tmp/logs-$k.tar" -C "$run" 2>>"$run/launch/gather-$k.err" || round_rc[k]=tar
+        fi
+        dir="$remote_dir/$h"
+        for ((i = 0; i < count; i++)); do
+            [ "${hosts[i]}" = "$h" ] || continue
+            id=${ids[i]} lost[i]=0
+            #  the CSV log is made when ticking starts
+            [ ! -f "$run/machine-$id.csv" ] || started[i]=1
+            [ -f "$run/machine-$id.json" ] || lost[i]=1
+            #  a machine that started ticking has a CSV log
+            [ "${started[i]}" = 0 ] || [ -f "$run/machine-$id.csv" ] || lost[i]=1
+            [ "${lost[i]}" = 0 ] || ok=1
+        done
+        if [ "${round_rc[k]}" != 0 ]; then
+            ok=1
+            echo "$me: the logs from $h ($dir) did not come back (exit ${round_rc[k]}):" >&2
+            sed 's/^/    /' "$run/launch/gather-$k.err" >&2
+        else
+            [ -s "$run/launch/gather-$k.err" ] || rm -f "$run/launch/gather-$k.err"
+        fi
     done
     return "$ok"
 }
 
-#  tidy: removes the per-host log folders once their logs are here, when
-#  they are ours (LCLOCK_REMOTE_DIR not given).
+#  tidy: removes the per-host log folders (once their logs are here, or
+#  when nothing ran), when they are ours (LCLOCK_REMOTE_DIR not given);
+#  only on the hosts in the arguments (indexes into uhosts). tidy_start
+#  starts the round, round_wait waits for it.
 tidy () {
-    local i done_hosts=" "
+    tidy_start "$@"
+    round_wait || true
+}
+tidy_start () {
+    local k
+    round_jobs=() round_rc=() round_say=""
     [ -z "${LCLOCK_REMOTE_DIR:-}" ] || return 0
-    for ((i = 0; i < count; i++)); do
-        case "$done_hosts" in *" ${hosts[i]} "*) continue ;; esac
-        done_hosts+="${hosts[i]} "
-        host_cmd "${hosts[i]}" rm -rf -- "$remote_dir/${hosts[i]}"
-        timeout -s KILL 30 "${hcmd[@]}" </dev/null >/dev/null 2>&1 || true
-        host_cmd "${hosts[i]}" rmdir -- "$remote_dir"
-        timeout -s KILL 30 "${hcmd[@]}" </dev/null >/dev/null 2>&1 || true
+    for k in "$@"; do
+        # shellcheck disable=SC2016  # for the shell on the host
+        on_host "$COMMAND_TIMEOUT" /dev/null /dev/null "${uhosts[k]}" \
+            sh -c 'rm -rf -- "$1"; rmdir -- "$2" 2>/dev/null; true' sh \
+            "$remote_dir/${uhosts[k]}" "$remote_dir"
+        round_jobs[k]=$job
     done
+}
+
+#  outcome I: how machine I ended, from its exit status on its host (the
+#  truth, once gathered), else from its prefix command.
+outcome () {
+    local i=$1 file="$run/launch/machine-${ids[$1]}.status" s
+    if [ -f "$file" ]; then
+        s=$(cat "$file")
+        case "$s" in
+            0) echo "ended cleanly (status 0)" ;;
+            137) echo "killed (status 137)" ;;
+            *) echo "exited with status $s" ;;
+        esac
+    elif [ "${status[i]}" = 255 ]; then
+        echo "unknown: the connection to ${hosts[i]} failed (status 255)"
+    else
+        echo "unknown: no exit status came back from ${hosts[i]} (the prefix command: status ${status[i]})"
+    fi
+}
+
+#  report: a line per machine that did not end cleanly (every machine after
+#  a Ctrl-C), with the end of its stderr; false if any did not.
+report () {
+    local i ok=0 o err
+    for ((i = 0; i < count; i++)); do
+        o=$(outcome "$i")
+        [ "$o" = "ended cleanly (status 0)" ] && [ "$interrupts" = 0 ] && continue
+        [ "$o" = "ended cleanly (status 0)" ] || ok=1
+        echo "$me: machine ${ids[i]} on ${hosts[i]}: $o"
+        [ "$o" != "ended cleanly (status 0)" ] || continue
+        for err in "$run/launch/machine-${ids[i]}.err" "$run/launch/remote-${ids[i]}.err"; do
+            [ -s "$err" ] || continue
+            echo "    ${err#"$run"/}:"
+            tail -n 20 "$err" | sed 's/^/    /'
+        done
+    done >&2
+    return "$ok"
+}
+
+#  write_runinfo: run.json, with what the cluster file asks for
+write_runinfo () {
+    local args=("$run" --launcher runlan --machines "$count" --rate "${rate:-1-6}"
+                --roll "$roll" --speed "$speed" --duration "$duration") h
+    [ -z "$seed" ] || args+=(--seed "$seed")
+    [ -z "$trust" ] || args+=(--curve)
+    for h in "${uhosts[@]}"; do
+        args+=(--host "$h")
+    done
+    "$lclock" runinfo "${args[@]}" -- "$0" "$cluster_arg" >&2
 }
 
 # ---------------------------------------------------------------------------
@@ -262,10 +674,14 @@ case "${1:-}" in
     -*) usage_error "unknown option '$1' (see $lc_self --help)" ;;
 esac
 [ $# -eq 1 ] || usage_error "one cluster file, please (usage: $lc_self CLUSTER_FILE)"
+cluster_arg=$1
 #  absolute, as the hosts see it (symlinks kept: the same path everywhere)
 cluster=$(realpath -es -- "$1" 2>/dev/null) || usage_error "$1: no such file"
+[ -z "${LCLOCK_COPY:-}" ] \
+    || usage_error "LCLOCK_COPY is no longer used: the logs come back through LCLOCK_REMOTE; unset it"
 remote=${LCLOCK_REMOTE:-ssh HOST}
-[[ $remote == *HOST* ]] || usage_error "LCLOCK_REMOTE '$remote' has no word HOST to replace"
+ssh_opts=${LCLOCK_SSH_OPTS-$SSH_OPTS_DEFAULT}
+load_remote
 if [ -z "${LCLOCK_BIN:-}" ] || [ -z "${LCLOCK:-}" ]; then
     lc_default_lclock
 fi
@@ -273,73 +689,109 @@ lclock_bin=${LCLOCK_BIN:-$lc_lclock}
 lclock=${LCLOCK:-$lc_lclock}
 [ -x "$lclock" ] || die "LCLOCK=$lclock is not an executable"
 load_cluster
-if [ -n "${LCLOCK_COPY:-}" ]; then
-    copy=$LCLOCK_COPY
-elif remote_is_shell; then
-    copy="scp -q HOST:SRC DEST"
-else
-    copy="cp SRC DEST"
-fi
-
-run=$(lc_new_run_dir lan-) || exit 1
-remote_dir=${LCLOCK_REMOTE_DIR:-/tmp/lclock-$(basename "$run")-$$}
-cp "$cluster" "$run/launch/cluster.zpl"
+count=${#ids[@]}
+unique_hosts
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/runlan.XXXXXX")
+remote_dir=${LCLOCK_REMOTE_DIR:-/tmp/lclock-lan-$(date +%Y%m%d-%H%M%S)-$$}
+#  63 bits, as every number of a run
+nonce=$((0x$(od -An -N8 -tx8 /dev/urandom | tr -d ' \n') & 0x7fffffffffffffff))
 wall=$(awk -v d="$duration" -v s="$speed" 'BEGIN { printf "%g", d / s }')
 wall_ms=$(awk -v d="$duration" -v s="$speed" 'BEGIN { printf "%d", 1000 * d / s }')
 bound=$(awk -v w="$wall" -v st="$START_TIMEOUT" -v o="$OVERRUN" -v g="$STOP_TIMEOUT" \
     'BEGIN { printf "%d", st + w + 1 + g + o }')
-count=${#ids[@]}
-
-say "$count machines from $cluster, ${wall} s of wall time; run directory $run"
 trap on_signal INT TERM
+
+say "$count machines on ${#uhosts[@]} hosts from $cluster, ${wall} s of wall time${trust:+, CURVE on}"
+if ! preflight; then
+    all=()
+    for k in "${!reached[@]}"; do
+        [ "${reached[k]}" = 0 ] || all+=("$k")
+    done
+    if [ "$interrupts" -gt 0 ]; then
+        clear_line
+        echo "$me: interrupted before any machine started" >&2
+        tidy "${all[@]}"
+        exit 130
+    fi
+    echo "$me: nothing started: fix the host(s) above and run again" >&2
+    tidy "${all[@]}"
+    exit 1
+fi
+[ "$interrupts" = 0 ] || { echo "$me: interrupted before any machine started" >&2; tidy "${!uhosts[@]}"; exit 130; }
+
+run=$(lc_new_run_dir lan-) || { tidy "${!uhosts[@]}"; exit 1; }
+cp "$cluster" "$run/launch/cluster.zpl"
+write_runinfo || { rm -rf -- "$run"; tidy "${!uhosts[@]}"; exit 1; }
+say "run directory $run (run id nonce $nonce)"
 for ((i = 0; i < count; i++)); do
     start_machine "$i"
-    say "machine ${ids[i]} on ${hosts[i]}: started"
 done
 
-#  Until every machine has ended: a line of progress (in place on a tty),
-#  SIGTERM forwarded on Ctrl-C, and a stop if they overrun their end.
-t0=$(date +%s%3N)
-last=-1
+#  Start: every machine ticking, or one ended before (the others could not
+#  start without it: they are stopped), or a Ctrl-C.
+t0=0
 reap
+while [ "$nstarted" -lt "$count" ] && [ "$running" = "$count" ] && [ "$interrupts" = 0 ]; do
+    progress "waiting for the machines to start: $nstarted of $count ticking"
+    sleep 0.1 &
+    wait $! 2>/dev/null || true
+    reap
+done
+if [ "$nstarted" = "$count" ]; then
+    clock
+    t0=$now
+    progress_end "every machine is ticking"
+fi
+
+#  Run: a line of progress until every machine has ended; a Ctrl-C or an
+#  overrun stops them.
+last=-1
 while [ "$running" -gt 0 ]; do
-    now=$(date +%s%3N)
-    elapsed=$(((now - t0) / 1000))
-    if [ "$interrupts" -gt 0 ] || [ $((now - t0)) -gt $((wall_ms + (START_TIMEOUT + OVERRUN) * 1000)) ]; then
-        [ "$interrupts" -gt 0 ] || say "machines overran their end; stopping them"
-        lc_stop_all
+    clock
+    if [ "$interrupts" -gt 0 ] || [ "$t0" = 0 ] || [ $((now - t0)) -gt $((wall_ms + OVERRUN * 1000)) ]; then
+        clear_line
+        if [ "$interrupts" -gt 0 ]; then
+            echo "$me: Ctrl-C: stopping the machines; they write their last rows and summaries (Ctrl-C again to kill them)" >&2
+        elif [ "$t0" = 0 ]; then
+            echo "$me: a machine ended before every machine had started; stopping the others" >&2
+        else
+            echo "$me: machines still running ${OVERRUN} s past their end; stopping them" >&2
+        fi
+        stop
         break
     fi
-    if [ "$tty" = 1 ]; then
-        printf '\r%5d s (%s s of ticks): %d of %d machines running\033[K' "$elapsed" "$wall" "$running" "$count"
-    elif [ $((elapsed / 10)) -ne "$last" ]; then
+    elapsed=$(((now - t0) / 1000))
+    if [ "$tty" = 1 ] || [ $((elapsed / 10)) != "$last" ]; then
+        progress "$elapsed/$wall s: $running of $count machines running"
         last=$((elapsed / 10))
-        say "$elapsed s (${wall} s of ticks): $running of $count machines running"
     fi
     sleep 0.5 &
     wait $! 2>/dev/null || true
     reap
 done
-[ "$tty" = 1 ] && printf '\r\033[K'
-trap - INT TERM
+clear_line
 
 failed=0
-for ((i = 0; i < count; i++)); do
-    if [ "${status[i]}" != 0 ]; then
-        failed=1
-        echo "$me: machine ${ids[i]} on ${hosts[i]} exited with status ${status[i]}; its stderr:" >&2
-        tail -n 20 "$run/launch/machine-${ids[i]}.err" | sed 's/^/    /' >&2
-    fi
-done
-pids=()
-
+handled=$interrupts
 if gather; then
-    [ -s "$run/launch/copy.err" ] || rm -f "$run/launch/copy.err"
-    tidy
+    #  while the analysis runs
+    tidy_start "${!uhosts[@]}"
 else
     failed=1
-    echo "$me: logs left on the hosts in $remote_dir/HOST" >&2
+    round_jobs=()
+    [ "$interrupts" -gt "$handled" ] || echo "$me: what did not come back stays on the hosts in $remote_dir/HOST" >&2
 fi
-
-lc_analyze || failed=1
+report || failed=1
+pids=()
+reap
+if [ "$nstarted" != "$count" ]; then
+    echo "$me: the machines did not all start; nothing to analyze in $run" >&2
+    failed=1
+elif [ "$interrupts" = "$handled" ]; then
+    lc_analyze || failed=1
+fi
+round_wait || true
+if [ "$interrupts" -gt 0 ]; then
+    exit 130
+fi
 exit "$failed"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A LAN run in miniature: three namespaces as hosts on one bridge, a cluster
 # file naming them, launch/runlan.sh starting each machine in its namespace
-# (LCLOCK_REMOTE='ip netns exec HOST'), gathering the logs from the per-host
+# through a prefix script of the user's (in a folder with a space, named
+# in quotes: LCLOCK_REMOTE="'DIR/run on' HOST"; it runs 'ip netns exec
+# HOST' with the words it is given), gathering the logs from the per-host
 # folders into one run directory, and analyzing it. Needs root (see
 # tests/lib/netns.sh).
 . "$LC_SOURCE/tests/lib/run.sh"
@@ -25,7 +27,10 @@ fi
 lc_netns_up 3
 lc_netns_cluster "$LC_WORK/cluster.zpl" 10 20
 
-lc_start lan env LCLOCK_REMOTE='ip netns exec HOST' LCLOCK_BIN="$LCLOCK" \
+mkdir -p "$LC_WORK/my prefix"
+printf '#!/bin/sh\nns=$1\nshift\nexec ip netns exec "$ns" "$@"\n' >"$LC_WORK/my prefix/run on"
+chmod +x "$LC_WORK/my prefix/run on"
+lc_start lan env LCLOCK_REMOTE="'$LC_WORK/my prefix/run on' HOST" LCLOCK_BIN="$LCLOCK" \
     LCLOCK="$LCLOCK" LCLOCK_RUNS="$LC_WORK/runs" LCLOCK_REMOTE_DIR="$LC_WORK/hosts" \
     bash "$LC_SOURCE/launch/runlan.sh" "$LC_WORK/cluster.zpl"
 lc_wait lan
