@@ -30,6 +30,7 @@ typedef struct {
 //  One machine: its figures and what its summary and the checks say
 typedef struct {
     lc_figures_t fig;           //  figures (fig.machine, fig.rate included)
+    uint64_t seed;              //  its seed: machines given none draw their own
     char *stop_reason;          //  "duration", ..., or NULL (none)
     uint64_t restarts;          //  --resume count
     bool crashed;               //  log without stop, restarted

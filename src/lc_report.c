@@ -92,6 +92,7 @@ s_result_machines (const lc_run_t *run, lc_result_t *self)
         const lc_meta_t *meta = &run->machines [i];
         lc_result_machine_t *machine = &self->machines [i];
         machine->fig = *lc_stats_machine (run->stats, i);
+        machine->seed = meta->seed;
         machine->stop_reason = s_dup (meta->stop_reason);
         machine->restarts = meta->restarts;
         machine->crashed = lc_check_crashed (run->check, i);
@@ -327,7 +328,13 @@ s_md_parameters (const lc_result_t *self, FILE *out)
     fprintf (out, "| speed | %g |\n", self->speed);
     fprintf (out, "| roll | %u (P(internal) = %.3f) |\n", self->roll,
              lc_runinfo_p_internal (self->roll));
-    fprintf (out, "| seed | %llu |\n", (unsigned long long) self->seed);
+    bool same = true;
+    for (size_t i = 0; i < self->count; i++)
+        same = same && self->machines [i].seed == self->seed;
+    if (same)
+        fprintf (out, "| seed | %llu |\n", (unsigned long long) self->seed);
+    else
+        fprintf (out, "| seed | each machine its own (Machines, below) |\n");
     fprintf (out, "| first row (epoch s) | %.6f |\n", self->start_time);
     fprintf (out, "| last row (epoch s) | %.6f |\n", self->end_time);
     fprintf (out, "| rows | %llu |\n", (unsigned long long) self->rows);
@@ -375,13 +382,14 @@ s_md_checks (const lc_result_t *self, FILE *out)
 static void
 s_md_machines (const lc_result_t *self, FILE *out)
 {
-    fprintf (out, "## Machines\n\n| machine | rate | stop reason | restarts | crashed "
+    fprintf (out, "## Machines\n\n| machine | rate | seed | stop reason | restarts | crashed "
              "| undelivered to it | sent | send failed | rejected | bad connections "
-             "| untrusted |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+             "| untrusted |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < self->count; i++) {
         const lc_result_machine_t *m = &self->machines [i];
-        fprintf (out, "| %u | %u | %s | %llu | %s | %llu | %llu | %llu | %llu | %llu | %llu |\n",
-                 m->fig.machine, m->fig.rate, m->stop_reason ? m->stop_reason : "-",
+        fprintf (out, "| %u | %u | %llu | %s | %llu | %s | %llu | %llu | %llu | %llu | %llu | %llu |\n",
+                 m->fig.machine, m->fig.rate, (unsigned long long) m->seed,
+                 m->stop_reason ? m->stop_reason : "-",
                  (unsigned long long) m->restarts, m->crashed ? "yes" : "no",
                  (unsigned long long) m->undelivered, (unsigned long long) m->sent,
                  (unsigned long long) m->send_failed, (unsigned long long) m->rejected,

@@ -7,7 +7,7 @@
         run_id, start_time, end_time, start_spread_ms, window{from, to}},
         checks{ok, failures, rules[{rule, name, ok, failures}],
         listed[{rule, machine, row, text}], truncated},
-        machines[FIGURES + machine, rate, stop_reason, restarts, crashed,
+        machines[FIGURES + machine, rate, seed, stop_reason, restarts, crashed,
         undelivered, lost_with_crash, reported{sent, send_failed, rejected,
         bad_connections, untrusted}], totals{FIGURES + undelivered},
         plots{drawn, note, files[]}, shiviz, requested (run.json or null)
@@ -35,6 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+//  A machine's seed not in its summary (above any seed, LC_SEED_MAX)
+#define S_SEED_UNKNOWN      UINT64_MAX
 #include <errno.h>
 
 #define S_PATH_MAX      4096    //  bytes of a path we build
@@ -164,6 +167,7 @@ s_machine_json (const lc_result_machine_t *machine)
     json_t *object = s_figures_json (&machine->fig);
     json_object_set_new (object, "machine", lc_json_uint (machine->fig.machine));
     json_object_set_new (object, "rate", lc_json_uint (machine->fig.rate));
+    json_object_set_new (object, "seed", lc_json_uint (machine->seed));
     json_object_set_new (object, "stop_reason", lc_json_text_or_null (machine->stop_reason));
     json_object_set_new (object, "restarts", lc_json_uint (machine->restarts));
     json_object_set_new (object, "crashed", json_boolean (machine->crashed));
@@ -382,6 +386,11 @@ s_read_machine (lc_json_reader_t *reader, json_t *object, lc_result_machine_t *m
     machine->fig.machine = (uint32_t) lc_json_whole (reader, object, "machine",
                                                      LC_ID_MIN, LC_ID_MAX);
     machine->fig.rate = (uint32_t) lc_json_whole (reader, object, "rate", 0, LC_RATE_MAX);
+    //  absent from summaries written before it: the run's seed, set after
+    if (json_object_get (object, "seed"))
+        machine->seed = lc_json_whole (reader, object, "seed", 0, LC_SEED_MAX);
+    else
+        machine->seed = S_SEED_UNKNOWN;
     machine->stop_reason = lc_json_text (reader, object, "stop_reason", true);
     machine->restarts = s_count (reader, object, "restarts");
     machine->crashed = lc_json_bool (reader, object, "crashed");
@@ -539,6 +548,9 @@ lc_result_from_json (json_t *object, const char *where, const char *program)
                                        &self->count, s_read_machine_fn);
     if (!reader.failed && self->count == 0)
         lc_json_fail (&reader, "machines", "at least one machine", true);
+    for (size_t i = 0; !reader.failed && i < self->count; i++)
+        if (self->machines [i].seed == S_SEED_UNKNOWN)
+            self->machines [i].seed = self->seed;
     s_within (&reader, object, "totals", s_read_totals, self);
     s_within (&reader, object, "plots", s_read_plots, self);
     self->shiviz = lc_json_text (&reader, object, "shiviz", true);

@@ -300,7 +300,8 @@ test_summary (void **state)
     fclose (out);
     assert_non_null (strstr (text, "## Checks: all hold"));
     assert_non_null (strstr (text, "| 6 | tick count | ok | 0 |"));
-    assert_non_null (strstr (text, "| 2 | 1 | duration | 0 | no | 0 | 0 | 0 | 0 | 0 | 0 |"));
+    assert_non_null (strstr (text, "| seed | 42 |"));
+    assert_non_null (strstr (text, "| 2 | 1 | 42 | duration | 0 | no | 0 | 0 | 0 | 0 | 0 | 0 |"));
     assert_non_null (strstr (text, "| 2 | 1 | 2 | 5 | 1 / 2.500 / 4 / 1 / 0.500 | 0.332 / 1 / 1 / 0.997"));
     //  per-machine jump sizes: m2 jumped 1 and 4
     assert_non_null (strstr (text, "| jump | m1 (rate 2) | m2 (rate 1) | m3 (rate 2) | run |"));
@@ -346,6 +347,12 @@ test_result_round_trip (void **state)
         }
         json_decref (again);
         lc_result_destroy (&read);
+        lc_result_destroy (&read);
+        //  A machine's seed absent (a summary written before it): the run's
+        json_object_del (s_get (written, "machines.0"), "seed");
+        read = lc_result_from_json (written, "summary.json", "test");
+        assert_non_null (read);
+        assert_true (read->machines [0].seed == read->seed);
         lc_result_destroy (&read);
         //  One key missing deep inside: unreadable
         json_t *jumps = s_get (written, "machines.1.jumps");
