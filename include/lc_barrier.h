@@ -86,6 +86,11 @@ lc_barrier_decision_t
 lc_msg_type_t
     lc_barrier_announce (const lc_barrier_t *self, size_t idx);
 
+//  True if a message from peer idx may come from instance: the one known,
+//  or the first heard of (then it is the one known).
+bool
+    lc_barrier_accept_instance (lc_barrier_t *self, size_t idx, uint64_t instance);
+
 //  True if every peer answered our HELLO.
 bool
     lc_barrier_all_answered (const lc_barrier_t *self);

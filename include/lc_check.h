@@ -101,11 +101,20 @@ size_t
 const lc_failure_t *
     lc_check_failure (lc_check_t *self, size_t index);
 
-//  Messages to machine idx that it never received because it crashed.
+//  Messages to machine idx that it never logged and their senders list
+//  unacked: because it crashed (or restarted) ...
 uint64_t
     lc_check_undelivered (lc_check_t *self, size_t idx);
-//  Messages from machine idx, sent within LC_ANALYZE_CRASH_WINDOW_US before
-//  it crashed, that never arrived: lost with it, not a failure.
+//  ... or although it did not (it left, or was cut off).
+uint64_t
+    lc_check_cut_off (lc_check_t *self, size_t idx);
+//  Messages machine idx logged that their senders list unacked all the
+//  same: the acknowledgement came too late. Not a failure.
+uint64_t
+    lc_check_late_acks (lc_check_t *self, size_t idx);
+//  Messages from machine idx that never arrived, held by it when it
+//  crashed for good (its log ends without a stop row): lost with it, not a
+//  failure.
 uint64_t
     lc_check_lost_sent (lc_check_t *self, size_t idx);
 //  True if machine idx's log ends without stop or it restarted.

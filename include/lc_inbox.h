@@ -8,6 +8,7 @@
 
 typedef struct {
     uint32_t sender;            //  sender id
+    uint32_t peer;              //  the sender's index among the peers
     uint64_t seq;               //  the sender's send sequence number
     uint64_t clock;             //  clock it carried
 } lc_inbox_item_t;

@@ -65,7 +65,9 @@ typedef enum {
     LC_LINKS_EVENT_BAD_CONNECTION,  //  a connection closed that never
                                 //  carried a valid message
     LC_LINKS_EVENT_UNTRUSTED,   //  a CURVE client not in the trust folder
-    LC_LINKS_EVENT_REFUSED      //  a peer refused our handshake (*reason)
+    LC_LINKS_EVENT_REFUSED,     //  a peer refused our handshake (*reason)
+    LC_LINKS_EVENT_LINK_UP      //  a new connection to a peer is ready:
+                                //  whatever the old one held is gone
 } lc_links_event_t;
 
 //  One event of the PULL socket's monitor. Read every message waiting

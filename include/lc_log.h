@@ -15,6 +15,7 @@ typedef enum {
     LC_EV_INTERNAL,
     LC_EV_UNREAD,
     LC_EV_STOP,
+    LC_EV_UNACKED,
     LC_EV_COUNT                 //  number of event kinds
 } lc_event_t;
 
@@ -29,7 +30,8 @@ typedef struct {
     uint64_t clock;             //  Lamport clock after the event
     uint64_t queue;             //  receive-buffer length after the event
     size_t peer_count;          //  number of ids in peers
-    uint16_t peers [LC_PEERS_MAX];  //  ascending ids (start, send, recv, unread)
+    uint16_t peers [LC_PEERS_MAX];  //  ascending ids (start, send, recv,
+                                    //  unread, unacked)
     bool has_msg;               //  msg and msg_clock present
     uint32_t msg_sender;        //  message id SENDER:SEQ, sender part
     uint64_t msg_seq;           //  message id, sequence part

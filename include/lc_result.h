@@ -34,10 +34,17 @@ typedef struct {
     char *stop_reason;          //  "duration", ..., or NULL (none)
     uint64_t restarts;          //  --resume count
     bool crashed;               //  log without stop, restarted
-    uint64_t undelivered;       //  messages to it lost with a crash
+    uint64_t undelivered;       //  messages to it, unacked: it crashed
+    uint64_t cut_off;           //  messages to it, unacked: it had left or
+                                //  was cut off
+    uint64_t late_acks;         //  messages it logged that their sender
+                                //  still listed unacked
     uint64_t lost_with_crash;   //  messages from it lost with its crash
     uint64_t sent;              //  its summary's counters, as it says
     uint64_t send_failed;
+    uint64_t unacked;
+    uint64_t retransmitted;
+    uint64_t duplicates;
     uint64_t rejected;
     uint64_t bad_connections;
     uint64_t untrusted;
@@ -66,7 +73,9 @@ typedef struct {
     lc_result_machine_t *machines;  //  by id
     size_t count;               //  machines
     lc_figures_t totals;        //  figures of the whole run
-    uint64_t undelivered;       //  both kinds of lost messages
+    uint64_t undelivered;       //  messages never logged by their
+                                //  recipient: undelivered, cut off and
+                                //  lost with a crash
     bool plots_drawn;           //  the plots were drawn
     char *plots_note;           //  why not, or NULL
     char **plot_files;          //  files drawn

@@ -5,6 +5,7 @@
 #define LC_RESUME_H_INCLUDED
 
 #include "lclock.h"
+#include "lc_delivery.h"
 
 #define LC_RESUME_ERROR_MAX (PATH_MAX + 200)    //  bytes of an error text
 
@@ -20,10 +21,14 @@ typedef struct {
 } lc_resume_t;
 
 //  Reads the log at path. A last line cut short by the crash (never a row:
-//  rows are written whole) is removed from the file first. Returns 0, or
-//  -1 with error naming the file: it cannot be read, a row is malformed,
-//  it has no row, or it ends with a stop row (the machine finished).
+//  rows are written whole) is removed from the file first. Rebuilds both
+//  sides of delivery (peers: count ids, ascending, the indexes of
+//  delivery): what each peer sent that was logged, and what was sent to
+//  each. Returns 0, or -1 with error naming the file: it cannot be read, a
+//  row is malformed, it has no row, or it ends with a stop row (the
+//  machine finished).
 int
-    lc_resume_read (const char *path, lc_resume_t *resume, char *error, size_t size);
+    lc_resume_read (const char *path, lc_resume_t *resume, lc_delivery_t *delivery,
+                    const uint32_t *peers, size_t count, char *error, size_t size);
 
 #endif

@@ -6,10 +6,10 @@
 
 #include "lclock.h"
 
-#define LC_WIRE_VERSION     1       //  protocol version on the wire
+#define LC_WIRE_VERSION     2       //  protocol version on the wire
 #define LC_WIRE_FRAMES      2       //  frames in every message
 #define LC_WIRE_HEADER_SIZE 8       //  bytes of frame 1
-#define LC_WIRE_BODY_MAX    32      //  bytes of frame 2 at most
+#define LC_WIRE_BODY_MAX    40      //  bytes of frame 2 at most
 #define LC_WIRE_MESSAGE_MAX (LC_WIRE_HEADER_SIZE + LC_WIRE_BODY_MAX)
                                     //  bytes of a whole message at most
 
@@ -18,12 +18,18 @@
                                     //  --resume
 #define LC_WIRE_FLAG_RUNNING 0x2    //  WELCOME from a machine already ticking
 
+//  ACK flags
+#define LC_WIRE_ACK_GAP     0x1     //  a DATA was dropped out of order since
+                                    //  the last ACK: send again after `taken`
+
 typedef enum {
     LC_MSG_DATA = 1,            //  a model message: seq and clock
     LC_MSG_HELLO = 2,           //  announcement at start: settings
     LC_MSG_WELCOME = 3,         //  answer to HELLO: settings
     LC_MSG_READY = 4,           //  heard from every peer
-    LC_MSG_BYE = 5              //  stopped ticking, leaving
+    LC_MSG_BYE = 5,             //  stopped ticking, leaving
+    LC_MSG_ACK = 6              //  what was taken and logged of the
+                                //  recipient's messages
 } lc_msg_type_t;
 
 //  The run settings every machine of a run must share
@@ -40,9 +46,15 @@ typedef struct {
     uint32_t sender;            //  claimed sender id, 1..65535
     uint64_t seq;               //  DATA: the send event's sequence number
     uint64_t clock;             //  DATA: the clock carried
+    uint64_t prev;              //  DATA: seq of the sender's previous
+                                //  message to this recipient, 0 for none
+    uint64_t taken;             //  ACK: the last of the recipient's
+                                //  messages taken into the sender's buffer
+    uint64_t logged;            //  ACK: the last of them logged
+    uint32_t ack_flags;         //  ACK: LC_WIRE_ACK_*
     lc_settings_t settings;     //  HELLO, WELCOME: the sender's settings
-    uint64_t instance;          //  control messages: the sender's process
-                                //  instance (0: not carried)
+    uint64_t instance;          //  all but DATA: the sender's process
+                                //  instance, never 0
 } lc_wire_msg_t;
 
 //  Returned by lc_wire_decode for a well-formed header of another protocol

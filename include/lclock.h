@@ -87,6 +87,16 @@
 #define LC_HEARTBEAT_TIMEOUT_MS 10000   //  ZMTP heartbeat timeout
 #define LC_LINGER_MS            2000    //  linger at close: queued data goes
 #define LC_SNDHWM               10000   //  messages queued per peer at most
+#define LC_ACK_MS               100     //  acknowledgements to a peer at most
+                                        //  this often (and at once when it
+                                        //  appears)
+#define LC_ACK_STALL_MS         2000    //  outstanding messages go out again
+                                        //  when acks stall this long ...
+#define LC_ACK_STALL_MAX_MS     32000   //  ... doubled after each stall that
+                                        //  brought no progress, up to this
+#define LC_KEPT_MAX             10000   //  messages kept for one peer until
+                                        //  it logs them; at the bound, sends
+                                        //  to it fail (send_failed)
 #define LC_RCVHWM               10000   //  messages queued by ZMQ for us
 #define LC_MAXMSGSIZE           1024    //  bytes; bigger drops the connection
 #define LC_READ_BATCH           256     //  messages taken per reader call
@@ -110,9 +120,5 @@
 #define LC_DEFAULT_WINDOW_TO    5.0
 #define LC_PERCENTILE_HIGH      0.99    //  message age "p99"
 #define LC_STOP_REASON_MAX      32      //  bytes of a JSON stop_reason
-
-//  A message sent this close before its sender crashed may have died in
-//  the sender's ZeroMQ queue: the analyzer reports it as lost, not failed
-#define LC_ANALYZE_CRASH_WINDOW_US  (LC_GRACE_MS * 1000LL)
 
 #endif

@@ -53,6 +53,16 @@ lc_barrier_reset (lc_barrier_t *self)
 }
 
 bool
+lc_barrier_accept_instance (lc_barrier_t *self, size_t idx, uint64_t instance)
+{
+    assert (idx < self->peer_count);
+    lc_barrier_peer_t *peer = &self->peers [idx];
+    if (!peer->instance)
+        peer->instance = instance;
+    return instance && peer->instance == instance;
+}
+
+bool
 lc_barrier_all_answered (const lc_barrier_t *self)
 {
     for (size_t i = 0; i < self->peer_count; i++)

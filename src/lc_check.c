@@ -64,6 +64,7 @@ typedef struct {
     uint16_t recipient;         //  recipient id
     uint8_t state;              //  s_state_t
     uint8_t event;              //  S_RECEIVED: LC_EV_RECV or LC_EV_UNREAD
+    bool unacked;               //  S_SENT: its sender listed it unacked
     uint64_t clock;             //  S_SENT: clock sent; S_RECEIVED: clock claimed
     uint64_t row_clock;         //  clock column of the row that made the entry
     int64_t time_us;            //  time of the row that made the entry
@@ -87,6 +88,10 @@ typedef struct {
     uint64_t starts;            //  start rows
     uint64_t unread_run;        //  unread rows since the last other row
     uint64_t unread_queue;      //  queue column of those unread rows
+    uint64_t unacked_run;       //  unacked rows since the last unread or
+                                //  other row
+    uint64_t unacked_queue;     //  queue column of those unacked rows
+    uint64_t unacked_rows;      //  unacked rows in all
     uint64_t last_seq;          //  highest send sequence number
     uint64_t ticks;             //  distinct ticks of tick rows
     bool any_tick;              //  last_tick_row is valid
@@ -99,10 +104,12 @@ typedef struct {
     uint64_t recipients;        //  recipients of all send rows
     uint64_t recvs;             //  recv rows
     uint64_t stop_unread;       //  unread rows right before the last stop
-    uint64_t undelivered;       //  messages to it lost with its crash
+    uint64_t undelivered;       //  messages to it, unacked: it crashed
+    uint64_t cut_off;           //  messages to it, unacked: it did not
+                                //  crash (it left, or was cut off)
+    uint64_t late_acks;         //  messages it logged that their sender
+                                //  listed unacked
     uint64_t lost_sent;         //  messages from it lost with its crash
-    int64_t *crash_times;       //  time of the last row before each crash
-    size_t crash_count;         //  entries of crash_times
     s_seen_t *seen_from;        //  per sender index; NULL until first recv
 } s_machine_t;
 
@@ -258,7 +265,6 @@ lc_check_destroy (lc_check_t **self_p)
         return;
     lc_check_t *self = *self_p;
     for (size_t i = 0; self->machines && i < self->count; i++) {
-        free (self->machines [i].crash_times);
         s_seen_t *seen = self->machines [i].seen_from;
         if (seen) {
             for (size_t j = 0; j < self->count; j++)
@@ -382,6 +388,48 @@ s_sent (lc_check_t *self, const lc_row_t *row, size_t line, uint16_t recipient)
         s_insert (self, &sent);
 }
 
+//  True if recipient logged message seq of sender (recv or unread); false
+//  also for sequence numbers the bitmaps do not track
+static bool
+s_was_received (const s_machine_t *recipient, int sender, uint64_t seq)
+{
+    if (sender < 0 || !recipient->seen_from)
+        return false;
+    const s_seen_t *seen = &recipient->seen_from [sender];
+    uint64_t word = seq / 64;
+    return word < seen->words && (seen->bits [word] >> (seq % 64)) & 1;
+}
+
+//  An unacked row: its sender says the recipient never acknowledged the
+//  message as logged
+static void
+s_unacked (lc_check_t *self, const lc_row_t *row, size_t line)
+{
+    uint16_t recipient = row->peers [0];
+    unsigned long long seq = (unsigned long long) row->msg_seq;
+    s_entry_t *entry = s_find (self, (uint16_t) row->machine, row->msg_seq, recipient);
+    int to = lc_check_index (self, recipient);
+    if (entry && entry->state == S_SENT) {
+        if (entry->clock != row->msg_clock)
+            s_fail (self, 3, row->machine, line, "unacked message %u:%llu says clock "
+                    "%llu, but it was sent with %llu", row->machine, seq,
+                    (unsigned long long) row->msg_clock,
+                    (unsigned long long) entry->clock);
+        if (entry->unacked)
+            s_fail (self, 3, row->machine, line, "message %u:%llu to machine %u "
+                    "listed unacked twice", row->machine, seq, recipient);
+        entry->unacked = true;
+    }
+    else
+    if (to >= 0 && s_was_received (&self->machines [to],
+                                   lc_check_index (self, row->machine), row->msg_seq))
+        //  It was logged there; the acknowledgement came too late
+        self->machines [to].late_acks++;
+    else
+        s_fail (self, 3, row->machine, line, "unacked message %u:%llu matches no "
+                "send to machine %u", row->machine, seq, recipient);
+}
+
 //  A recv or unread row
 static void
 s_received (lc_check_t *self, s_machine_t *machine, const lc_row_t *row, size_t line)
@@ -408,6 +456,8 @@ s_received (lc_check_t *self, s_machine_t *machine, const lc_row_t *row, size_t 
     s_entry_t *entry = s_find (self, received.sender, received.seq, received.recipient);
     if (entry && entry->state == S_SENT) {
         s_match (self, entry, &received);
+        if (entry->unacked)
+            machine->late_acks++;
         s_remove (self, entry);
     }
     else
@@ -451,12 +501,23 @@ s_check_shape (lc_check_t *self, s_machine_t *m, size_t line, const lc_row_t *ro
             s_fail (self, 1, id, line, "%s after stop (only start may follow)", what);
     }
     if (row->event == LC_EV_UNREAD) {
+        if (m->unacked_run)
+            s_fail (self, 1, id, line, "unread after unacked (unread rows come first)");
         if (m->unread_run && row->queue != m->unread_queue)
             s_fail (self, 1, id, line, "unread rows disagree on the queue (%llu, %llu)",
                     (unsigned long long) m->unread_queue,
                     (unsigned long long) row->queue);
         m->unread_queue = row->queue;
         m->unread_run++;
+    }
+    else
+    if (row->event == LC_EV_UNACKED) {
+        if (m->unacked_run && row->queue != m->unacked_queue)
+            s_fail (self, 1, id, line, "unacked rows disagree on the queue (%llu, %llu)",
+                    (unsigned long long) m->unacked_queue,
+                    (unsigned long long) row->queue);
+        m->unacked_queue = row->queue;
+        m->unacked_run++;
     }
     else {
         if (row->event == LC_EV_STOP) {
@@ -472,13 +533,19 @@ s_check_shape (lc_check_t *self, s_machine_t *m, size_t line, const lc_row_t *ro
                         "stop says %llu messages were left, its unread rows say %llu",
                         (unsigned long long) row->queue,
                         (unsigned long long) m->unread_queue);
+            if (m->unacked_run && m->unacked_queue != row->queue)
+                s_fail (self, 1, id, line,
+                        "stop says %llu messages were left, its unacked rows say %llu",
+                        (unsigned long long) row->queue,
+                        (unsigned long long) m->unacked_queue);
         }
         else
-        if (m->unread_run && row->event != LC_EV_START)
-            //  start may follow: a crash while the unread rows were written
-            s_fail (self, 1, id, line, "%s after unread (unread rows come right "
-                    "before stop)", what);
+        if ((m->unread_run || m->unacked_run) && row->event != LC_EV_START)
+            //  start may follow: a crash while the last rows were written
+            s_fail (self, 1, id, line, "%s after %s (unread, then unacked rows come "
+                    "right before stop)", what, m->unacked_run ? "unacked" : "unread");
         m->unread_run = 0;
+        m->unacked_run = 0;
     }
     if (row->event == LC_EV_SEND)
         for (size_t i = 0; i < row->peer_count; i++)
@@ -564,15 +631,6 @@ s_check_clock (lc_check_t *self, s_machine_t *m, size_t line, const lc_row_t *ro
                 "expected %llu", what, last, clock, expected);
 }
 
-//  A crash ended machine m's log, or the part before a restart, at its
-//  last row so far
-static void
-s_note_crash (s_machine_t *m)
-{
-    m->crash_times = lc_realloc (m->crash_times, m->crash_count + 1, sizeof *m->crash_times);
-    m->crash_times [m->crash_count++] = m->last_time;
-}
-
 void
 lc_check_row (lc_check_t *self, size_t idx, size_t line, const lc_row_t *row)
 {
@@ -586,8 +644,7 @@ lc_check_row (lc_check_t *self, size_t idx, size_t line, const lc_row_t *row)
 
     switch (row->event) {
         case LC_EV_START:
-            if (m->starts++ && m->known)
-                s_note_crash (m);
+            m->starts++;
             break;
         case LC_EV_SEND:
             m->recipients += row->peer_count;
@@ -609,6 +666,10 @@ lc_check_row (lc_check_t *self, size_t idx, size_t line, const lc_row_t *row)
             break;
         case LC_EV_UNREAD:
             s_received (self, m, row, line);
+            break;
+        case LC_EV_UNACKED:
+            m->unacked_rows++;
+            s_unacked (self, row, line);
             break;
         default:
             break;
@@ -651,21 +712,12 @@ lc_check_crashed (lc_check_t *self, size_t idx)
         || m->meta.restarts > 0;
 }
 
-//  A message whose send row lies within LC_ANALYZE_CRASH_WINDOW_US before a
-//  crash of its sender may have died with it, still in the sender's ZeroMQ
-//  queue (the row is written before the message is handed to ZeroMQ).
+//  A message a crashed sender held: its log ends without a stop row
 static bool
 s_lost_with_sender (lc_check_t *self, const s_entry_t *entry)
 {
     int sender = lc_check_index (self, entry->sender);
-    if (sender < 0)
-        return false;
-    s_machine_t *m = &self->machines [sender];
-    for (size_t i = 0; i < m->crash_count; i++)
-        if (entry->time_us <= m->crash_times [i]
-        &&  m->crash_times [i] - entry->time_us <= LC_ANALYZE_CRASH_WINDOW_US)
-            return true;
-    return false;
+    return sender >= 0 && self->machines [sender].last_event != LC_EV_STOP;
 }
 
 static void
@@ -687,20 +739,27 @@ s_left_over (lc_check_t *self, const s_entry_t *entry)
         return;
     }
     int to = lc_check_index (self, entry->recipient);
+    if (entry->unacked) {
+        //  Undelivered, and its sender says so: why
+        if (to >= 0 && lc_check_crashed (self, (size_t) to))
+            self->machines [to].undelivered++;
+        else
+        if (to >= 0)
+            self->machines [to].cut_off++;
+        return;
+    }
+    if (s_lost_with_sender (self, entry))
+        self->machines [lc_check_index (self, entry->sender)].lost_sent++;
+    else
     if (to < 0)
         s_fail (self, 5, entry->sender, entry->line,
                 "message %u:%llu went to machine %u, which has no log in this run",
                 entry->sender, seq, entry->recipient);
     else
-    if (lc_check_crashed (self, (size_t) to))
-        self->machines [to].undelivered++;
-    else
-    if (s_lost_with_sender (self, entry))
-        self->machines [lc_check_index (self, entry->sender)].lost_sent++;
-    else
         s_fail (self, 5, entry->sender, entry->line,
                 "message %u:%llu to machine %u was neither received nor left "
-                "unread there", entry->sender, seq, entry->recipient);
+                "unread there, and its sender does not list it unacked",
+                entry->sender, seq, entry->recipient);
 }
 
 static void
@@ -752,6 +811,7 @@ s_check_summary (lc_check_t *self, s_machine_t *m)
     s_agree (self, m, "sent", m->meta.sent, m->recipients, "recipients of its send rows");
     s_agree (self, m, "received", m->meta.received, m->recvs, "recv rows");
     s_agree (self, m, "unread", m->meta.unread, m->stop_unread, "unread rows before stop");
+    s_agree (self, m, "unacked", m->meta.unacked, m->unacked_rows, "unacked rows");
     s_agree (self, m, "final_clock", m->meta.final_clock, m->last_clock, "the stop row's clock");
 }
 
@@ -764,9 +824,6 @@ lc_check_finish (lc_check_t *self)
         s_machine_t *m = &self->machines [i];
         if (!m->seen)
             s_fail (self, 1, m->meta.id, 0, "the log has no rows");
-        else
-        if (m->known && m->last_event != LC_EV_STOP)
-            s_note_crash (m);
     }
     //  Two passes so that failures come out ordered by rule
     for (size_t i = 0; i < self->capacity; i++)
@@ -817,6 +874,20 @@ lc_check_undelivered (lc_check_t *self, size_t idx)
 {
     assert (idx < self->count);
     return self->machines [idx].undelivered;
+}
+
+uint64_t
+lc_check_cut_off (lc_check_t *self, size_t idx)
+{
+    assert (idx < self->count);
+    return self->machines [idx].cut_off;
+}
+
+uint64_t
+lc_check_late_acks (lc_check_t *self, size_t idx)
+{
+    assert (idx < self->count);
+    return self->machines [idx].late_acks;
 }
 
 uint64_t

@@ -98,7 +98,8 @@ lc_links_new (const char *bind, const uint32_t *ids, const char *const *endpoint
         if (cert)
             lc_cert_apply_client (cert, link->push, i);
         link->monitor = s_monitor_new (link->push, "push",
-                                       ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
+                                       ZMQ_EVENT_HANDSHAKE_SUCCEEDED
+                                       | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
                                        | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL);
         if (zsock_connect (link->push, "%s", endpoints [i]) < 0) {
             snprintf (error, size, "machine %u endpoint %s: cannot connect: %s",
@@ -328,6 +329,8 @@ lc_links_push_event (lc_links_t *self, size_t idx, char *reason, size_t size)
     uint32_t value;
     if (!s_monitor_event (self->links [idx].monitor, &code, &value))
         return LC_LINKS_EVENT_NONE;
+    if (code == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+        return LC_LINKS_EVENT_LINK_UP;
     snprintf (reason, size, "machine %u: %s", self->links [idx].id,
               code == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
               ? "it does not trust our certificate"

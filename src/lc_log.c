@@ -10,22 +10,25 @@
 
     time        wall seconds since the epoch, exactly 6 decimals
     machine     this machine's id, 1..65535
-    event       start, send, recv, internal, unread, stop
+    event       start, send, recv, internal, unread, unacked, stop
     tick        tick of the event (start: 0, or the last tick before a
-                resume; unread/stop: the last tick)
+                resume; unread/unacked/stop: the last tick)
     clock       Lamport clock after the event
     queue       receive-buffer length after the event
     peer        start: all peer ids; send: recipients it was queued for
                 (may be empty when every send failed); recv/unread: the
-                sender. Ids ascending, joined by ';'
-    msg         send/recv/unread: SENDER:SEQ; empty otherwise
-    msg_clock   send: the clock carried; recv/unread: the clock the message
-                carried; empty otherwise
+                sender; unacked: the recipient that never acknowledged it
+                as logged. Ids ascending, joined by ';'
+    msg         send/recv/unread/unacked: SENDER:SEQ; empty otherwise
+    msg_clock   send/unacked: the clock carried; recv/unread: the clock the
+                message carried; empty otherwise
 
     No field contains a comma or a quote. Each row is written with a single
-    write(2) so that a crash loses at most the row being formed. A writer
-    that does not need that (the simulator, which writes millions of rows
-    and has no crash to survive) can buffer rows instead: lc_log_set_buffer.
+    write(2) so that a crash loses at most the row being formed; a write
+    that fails halfway is cut back to the row before, so a full disk
+    leaves no torn row. A writer that does not need one write per row (the
+    simulator, which writes millions of rows and has no crash to survive)
+    can buffer rows instead: lc_log_set_buffer.
 */
 #include "lc_log.h"
 #include "lc_alloc.h"
@@ -50,7 +53,8 @@ static const struct {
     size_t length;              //  strlen (name)
 } s_events [LC_EV_COUNT] = {
     S_EVENT ("start"), S_EVENT ("send"), S_EVENT ("recv"),
-    S_EVENT ("internal"), S_EVENT ("unread"), S_EVENT ("stop")
+    S_EVENT ("internal"), S_EVENT ("unread"), S_EVENT ("stop"),
+    S_EVENT ("unacked")
 };
 
 const char *
@@ -244,7 +248,7 @@ lc_row_parse (const char *line, size_t length, lc_row_t *row,
     if (s_get_uint (&cur, ',', LC_ID_MAX, &value) || value < LC_ID_MIN)
         return -1;
     row->machine = (uint32_t) value;
-    *error = "event: expected start, send, recv, internal, unread or stop";
+    *error = "event: expected start, send, recv, internal, unread, unacked or stop";
     if (s_get_event (&cur, &row->event))
         return -1;
     *error = "tick: expected a whole number";
@@ -261,7 +265,8 @@ lc_row_parse (const char *line, size_t length, lc_row_t *row,
         return -1;
 
     lc_event_t ev = row->event;
-    bool with_msg = ev == LC_EV_SEND || ev == LC_EV_RECV || ev == LC_EV_UNREAD;
+    bool with_msg = ev == LC_EV_SEND || ev == LC_EV_RECV || ev == LC_EV_UNREAD
+                 || ev == LC_EV_UNACKED;
     row->has_msg = with_msg;
     if (!with_msg) {
         *error = "msg: must be empty for this event";
@@ -287,9 +292,12 @@ lc_row_parse (const char *line, size_t length, lc_row_t *row,
     *error = "msg_clock: expected a whole number";
     if (s_get_uint (&cur, 0, LC_CLOCK_MAX, &row->msg_clock))
         return -1;
-    if (ev == LC_EV_SEND) {
-        *error = "msg: a send's id must name this machine";
+    if (ev == LC_EV_SEND || ev == LC_EV_UNACKED) {
+        *error = "msg: a send's or unacked's id must name this machine";
         if (row->msg_sender != row->machine)
+            return -1;
+        *error = "peer: unacked must name exactly one recipient";
+        if (ev == LC_EV_UNACKED && row->peer_count != 1)
             return -1;
     }
     else {
@@ -342,7 +350,10 @@ lc_log_set_buffer (lc_log_t *self, size_t size)
     self->buf = lc_malloc (self->size);
 }
 
-//  All of length bytes, or -1 (errno set)
+//  All of length bytes, or -1 (errno set) with nothing of them left in
+//  the file: what a full disk let through is cut back off, so that the log
+//  ends with a whole row (if even that fails, the reader reports the torn
+//  last line)
 static int
 s_write_all (int fd, const char *data, size_t length)
 {
@@ -352,8 +363,13 @@ s_write_all (int fd, const char *data, size_t length)
         if (rc < 0 && errno == EINTR)
             continue;
         if (rc <= 0) {
-            if (rc == 0)
-                errno = EIO;
+            int saved = rc == 0 ? EIO : errno;
+            off_t end = lseek (fd, 0, SEEK_END);
+            if (done > 0 && end >= (off_t) done) {
+                int cut = ftruncate (fd, end - (off_t) done);
+                (void) cut;
+            }
+            errno = saved;
             return -1;
         }
         done += (size_t) rc;

@@ -20,6 +20,7 @@
 #include "lc_barrier.h"
 #include "lc_cert.h"
 #include "lc_config.h"
+#include "lc_delivery.h"
 #include "lc_file.h"
 #include "lc_inbox.h"
 #include "lc_links.h"
@@ -51,6 +52,8 @@ typedef struct {
     s_phase_t phase;            //  where the machine is
     lc_model_t model;           //  rate, tick, clock, seq, RNG: the rules
     lc_barrier_t barrier;       //  peers' states at start, and who left
+    lc_delivery_t delivery;     //  per peer: what is kept until logged,
+                                //  what was taken and logged
     lc_summary_t summary;       //  settings and counters: machine-ID.json
     lc_inbox_t inbox;           //  the receive buffer
     lc_schedule_t schedule;     //  when ticks are due
@@ -62,6 +65,9 @@ typedef struct {
     zmq_pollitem_t signal_item; //  the signalfd, as a zloop poll item
     int announce_timer;         //  zloop timer ids, or -1
     int timeout_timer;
+    int grace_timer;
+    uint64_t clock_limit;       //  a DATA clock above this would take ours
+                                //  beyond what peers accept
     lc_log_t *log;              //  the CSV event log, from the start on
     char *csv_path;             //  log-dir/machine-ID.csv
     char *json_path;            //  log-dir/machine-ID.json
@@ -169,8 +175,25 @@ s_broadcast (s_machine_t *self, lc_msg_type_t type)
         s_send_control (self, i, type);
 }
 
+//  Hands what is due for peer idx to ZeroMQ, until the link takes no more
+static void
+s_transmit (s_machine_t *self, size_t idx)
+{
+    lc_wire_msg_t msg;
+    while (lc_delivery_next (&self->delivery, idx, &msg)) {
+        msg.sender = self->config->id;
+        if (lc_links_send (self->links, idx, &msg))
+            return;
+        if (lc_delivery_sent (&self->delivery, idx, lc_mono_ns ()))
+            self->summary.retransmitted++;
+    }
+}
+
 //  One send event (docs/model.md): the row lists the peers the message is
-//  queued for and is written before any message leaves.
+//  queued for and is written before any message leaves. A peer that left
+//  gets nothing, and so does one for which LC_KEPT_MAX messages wait:
+//  those count as send_failed. A peer that is only unreachable gets the
+//  message kept for it until it acknowledges it as logged.
 static void
 s_send_event (s_machine_t *self, const lc_model_step_t *step)
 {
@@ -179,7 +202,7 @@ s_send_event (s_machine_t *self, const lc_model_step_t *step)
     size_t first = step->to_all ? 0 : step->peer;
     size_t last = step->to_all ? self->barrier.peer_count : step->peer + 1;
     for (size_t i = first; i < last; i++) {
-        if (!self->barrier.peers [i].left && lc_links_writable (self->links, i)) {
+        if (!self->barrier.peers [i].left && lc_delivery_can_queue (&self->delivery, i)) {
             queued [row.peer_count] = i;
             row.peers [row.peer_count++] = (uint16_t) self->barrier.peers [i].id;
         }
@@ -191,20 +214,10 @@ s_send_event (s_machine_t *self, const lc_model_step_t *step)
     row.msg_clock = step->clock;
     if (s_log (self, &row))
         return;
-
-    lc_wire_msg_t msg = { .type = LC_MSG_DATA, .sender = self->config->id,
-                          .seq = step->seq, .clock = step->clock };
     for (size_t i = 0; i < row.peer_count; i++) {
-        if (lc_links_send (self->links, queued [i], &msg) == 0)
-            self->summary.sent++;
-        else {
-            //  Writable said it would go; only a bug or a race in libzmq
-            //  gets here, and the row already names the peer
-            self->summary.send_failed++;
-            lc_notice_say (&self->notice, "send to machine %u failed after POLLOUT: %s",
-                           self->barrier.peers [queued [i]].id,
-                           zmq_strerror (zmq_errno ()));
-        }
+        lc_delivery_queue (&self->delivery, queued [i], step->seq, step->clock);
+        self->summary.sent++;
+        s_transmit (self, queued [i]);
     }
 }
 
@@ -282,8 +295,28 @@ s_stop (s_machine_t *self, lc_stop_reason_t reason)
     self->barrier.phase = LC_BARRIER_DRAIN;
     self->summary.stop_reason = reason;
     zloop_poller_end (self->loop, &self->tick_item);
+    lc_delivery_drain (&self->delivery);
     s_broadcast (self, LC_MSG_BYE);
-    zloop_timer (self->loop, LC_GRACE_MS, 1, s_on_drained, self);
+    self->grace_timer = zloop_timer (self->loop, LC_GRACE_MS, 1, s_on_drained, self);
+}
+
+//  While draining: done once every peer has left or is gone, everything
+//  sent to it is acknowledged as logged, and every acknowledgement owed to
+//  it has gone out; else the grace period decides
+static void
+s_maybe_drained (s_machine_t *self)
+{
+    if (self->phase != S_DRAIN || self->ended)
+        return;
+    for (size_t i = 0; i < self->barrier.peer_count; i++) {
+        bool gone = !lc_links_writable (self->links, i);
+        if ((!self->barrier.peers [i].left && !gone)
+        ||  lc_delivery_kept (&self->delivery, i)
+        ||  (!gone && lc_delivery_ack_pending (&self->delivery, i)))
+            return;
+    }
+    zloop_timer_end (self->loop, self->grace_timer);
+    s_on_drained (self->loop, self->grace_timer, self);
 }
 
 static int
@@ -293,11 +326,22 @@ s_on_drained (zloop_t *loop, int timer_id, void *arg)
     (void) timer_id;
     s_machine_t *self = (s_machine_t *) arg;
     s_take_messages (self);
-    //  unread and stop rows carry the number left as queue (docs/log-format.md)
+    //  unread, unacked and stop rows carry the number left as queue
+    //  (docs/log-format.md)
     for (size_t i = 0; i < self->inbox.length; i++) {
         s_log_message (self, LC_EV_UNREAD, lc_inbox_at (&self->inbox, i));
         self->summary.unread++;
     }
+    for (size_t i = 0; i < self->barrier.peer_count; i++)
+        for (size_t k = 0; k < lc_delivery_kept (&self->delivery, i); k++) {
+            const lc_kept_t *kept = lc_delivery_kept_at (&self->delivery, i, k);
+            lc_row_t row = { .event = LC_EV_UNACKED, .has_msg = true, .peer_count = 1,
+                             .msg_sender = self->config->id, .msg_seq = kept->seq,
+                             .msg_clock = kept->clock };
+            row.peers [0] = (uint16_t) self->barrier.peers [i].id;
+            s_log (self, &row);
+            self->summary.unacked++;
+        }
     lc_row_t row = { .event = LC_EV_STOP };
     s_log (self, &row);
     self->summary.stop_us = row.time_us ? row.time_us : lc_wall_us ();
@@ -307,10 +351,11 @@ s_on_drained (zloop_t *loop, int timer_id, void *arg)
     if (!self->config->quiet)
         lc_notice_say (&self->notice, "stopped (%s): %" PRIu64 " ticks, clock %" PRIu64
                        ", sent %" PRIu64 ", received %" PRIu64 ", unread %" PRIu64
-                       ", late ticks %" PRIu64 " (worst %.3f ms)",
+                       ", unacked %" PRIu64 ", late ticks %" PRIu64 " (worst %.3f ms)",
                        lc_stop_reason_name (self->summary.stop_reason), self->model.tick,
                        self->model.clock, self->summary.sent, self->summary.received,
-                       self->summary.unread, self->schedule.late_ticks,
+                       self->summary.unread, self->summary.unacked,
+                       self->schedule.late_ticks,
                        (double) self->schedule.max_lateness_ns / 1e6);
     s_end (self, failed ? LC_EXIT_FAILURE : LC_EXIT_OK);
     return s_going_on (self);
@@ -329,7 +374,8 @@ s_run_tick (s_machine_t *self)
     lc_model_step_t step = lc_model_tick (&self->model, has_message, item.clock);
     if (step.kind == LC_STEP_RECV) {
         self->summary.received++;
-        s_log_message (self, LC_EV_RECV, &item);
+        if (s_log_message (self, LC_EV_RECV, &item) == 0)
+            lc_delivery_logged (&self->delivery, item.peer, item.seq);
     }
     else
     if (step.kind == LC_STEP_INTERNAL) {
@@ -432,17 +478,73 @@ s_carry_out (s_machine_t *self, size_t idx, const lc_barrier_decision_t *decisio
 //  --------------------------------------------------------------------------
 //  Receiving
 
+//  A DATA: taken into the buffer in its sender's order, once
+static void
+s_take_data (s_machine_t *self, size_t idx, const lc_wire_msg_t *msg)
+{
+    if (msg->clock > self->clock_limit) {
+        s_reject (self, "clock beyond what peers accept");
+        return;
+    }
+    //  A full buffer takes nothing: the message comes again
+    if (self->inbox.length >= LC_QUEUE_MAX)
+        return;
+    switch (lc_delivery_take (&self->delivery, idx, msg->seq, msg->prev)) {
+        case LC_TAKE: {
+            lc_inbox_item_t item = { .sender = msg->sender, .peer = (uint32_t) idx,
+                                     .seq = msg->seq, .clock = msg->clock };
+            bool pushed = lc_inbox_push (&self->inbox, &item);
+            assert (pushed);
+            break;
+        }
+        case LC_TAKE_DUPLICATE:
+            self->summary.duplicates++;
+            break;
+        case LC_TAKE_GAP:
+            break;              //  it comes again, after its predecessor
+        case LC_TAKE_CONTRADICTS:
+            s_reject (self, "DATA out of its sender's order");
+            break;
+    }
+}
+
+static void
+s_take_ack (s_machine_t *self, size_t idx, const lc_wire_msg_t *msg)
+{
+    if (!lc_barrier_accept_instance (&self->barrier, idx, msg->instance))
+        s_reject (self, "ACK from an instance the run does not know");
+    else
+    if (lc_delivery_ack (&self->delivery, idx, msg, lc_mono_ns ()))
+        s_reject (self, "ACK of messages never sent to that machine");
+    else {
+        s_transmit (self, idx);
+        s_maybe_drained (self);
+    }
+}
+
 static void
 s_handle (s_machine_t *self, size_t idx, const lc_wire_msg_t *msg)
 {
     if (msg->type == LC_MSG_DATA) {
-        lc_inbox_item_t item = { msg->sender, msg->seq, msg->clock };
-        if (!lc_inbox_push (&self->inbox, &item))
-            s_reject (self, "receive buffer full");
+        s_take_data (self, idx, msg);
+        return;
+    }
+    if (msg->type == LC_MSG_ACK) {
+        s_take_ack (self, idx, msg);
         return;
     }
     lc_barrier_decision_t decision = lc_barrier_handle (&self->barrier, idx, msg);
     s_carry_out (self, idx, &decision);
+    if (decision.verdict == LC_BARRIER_REJECT || decision.verdict == LC_BARRIER_REFUSE)
+        return;
+    //  It (re)appeared, or answered us: it knows our instance now and
+    //  wants to hear what we took of its messages
+    if (msg->type == LC_MSG_HELLO || msg->type == LC_MSG_WELCOME)
+        lc_delivery_ack_now (&self->delivery, idx);
+    if (decision.rejoined)
+        lc_delivery_restarted (&self->delivery, idx, msg->instance);
+    if (decision.left)
+        s_maybe_drained (self);
 }
 
 //  Takes one message off the PULL socket; false when none waits
@@ -522,10 +624,15 @@ s_on_push_monitor (zloop_t *loop, zsock_t *reader, void *arg)
         if (lc_links_push_monitor (self->links, i) != reader)
             continue;
         char reason [160];
-        if (lc_links_push_event (self->links, i, reason, sizeof reason)
-            == LC_LINKS_EVENT_REFUSED) {
+        lc_links_event_t event = lc_links_push_event (self->links, i, reason, sizeof reason);
+        if (event == LC_LINKS_EVENT_REFUSED) {
             self->refused [i]++;
             lc_notice_event (&self->notice, LC_NOTICE_REFUSED, reason, lc_mono_ns ());
+        }
+        else
+        if (event == LC_LINKS_EVENT_LINK_UP) {
+            lc_delivery_link_up (&self->delivery, i, lc_mono_ns ());
+            s_transmit (self, i);
         }
     }
     return s_going_on (self);
@@ -545,6 +652,33 @@ s_on_announce (zloop_t *loop, int timer_id, void *arg)
         if (type)
             s_send_control (self, i, type);
     }
+    return s_going_on (self);
+}
+
+//  Every LC_ACK_MS: acknowledgements that are due (to a peer that knows
+//  our instance: it answered our HELLO, or we never announced ourselves
+//  to it in this life), stalled links sent again, what the links would
+//  not take before, the end of the drain
+static int
+s_on_delivery (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    s_machine_t *self = (s_machine_t *) arg;
+    int64_t now = lc_mono_ns ();
+    for (size_t i = 0; i < self->barrier.peer_count; i++) {
+        lc_wire_msg_t ack;
+        if (self->barrier.peers [i].answered
+        &&  lc_delivery_ack_due (&self->delivery, i, now, &ack)) {
+            ack.sender = self->config->id;
+            ack.instance = self->barrier.instance;
+            if (lc_links_send (self->links, i, &ack) == 0)
+                lc_delivery_ack_sent (&self->delivery, i, now);
+        }
+        lc_delivery_stalled (&self->delivery, i, now);
+        s_transmit (self, i);
+    }
+    s_maybe_drained (self);
     return s_going_on (self);
 }
 
@@ -670,6 +804,10 @@ s_setup (s_machine_t *self)
             instance = (uint64_t) lc_wall_us () ^ ((uint64_t) getpid () << 32);
     lc_barrier_init (&self->barrier, &settings, instance, ids + 1, config->peer_count);
     self->refused = lc_calloc (config->peer_count, sizeof *self->refused);
+    lc_delivery_init (&self->delivery, config->peer_count);
+    //  Our clock rises by at most one per tick after a message: a message
+    //  whose clock leaves no room for that is refused
+    self->clock_limit = LC_CLOCK_MAX - lc_model_ticks_in (&self->model, config->duration) - 1;
     self->notice.id = config->id;
 }
 
@@ -696,7 +834,11 @@ s_load_resume (s_machine_t *self)
     lc_summary_reset (&before);
 
     lc_resume_t resume;
-    if (lc_resume_read (self->csv_path, &resume, error, sizeof error)) {
+    uint32_t peers [LC_PEERS_MAX];
+    for (size_t i = 0; i < self->barrier.peer_count; i++)
+        peers [i] = self->barrier.peers [i].id;
+    if (lc_resume_read (self->csv_path, &resume, &self->delivery, peers,
+                        self->barrier.peer_count, error, sizeof error)) {
         lc_notice_say (&self->notice, "--resume: %s", error);
         return -1;
     }
@@ -709,6 +851,10 @@ s_load_resume (s_machine_t *self)
     self->summary.received = resume.received;
     lc_model_resume (&self->model, self->summary.rate, self->summary.seed,
                      self->summary.restarts, resume.tick, resume.clock, resume.seq);
+    //  What was in the buffer is gone: every peer hears at once what was
+    //  logged of its messages, and sends the rest again
+    for (size_t i = 0; i < self->barrier.peer_count; i++)
+        lc_delivery_ack_now (&self->delivery, i);
     return 0;
 }
 
@@ -789,6 +935,7 @@ s_open_loop (s_machine_t *self)
                       s_on_push_monitor, self);
     zloop_poller (self->loop, &self->signal_item, s_on_signal, self);
     self->announce_timer = zloop_timer (self->loop, LC_ANNOUNCE_MS, 0, s_on_announce, self);
+    zloop_timer (self->loop, LC_ACK_MS, 0, s_on_delivery, self);
     if (self->config->start_timeout > 0)
         self->timeout_timer = zloop_timer (self->loop,
             (size_t) ceil (self->config->start_timeout * 1000), 1,
@@ -835,6 +982,7 @@ s_destroy (s_machine_t *self)
     lc_log_destroy (&self->log);
     lc_inbox_reset (&self->inbox);
     lc_barrier_reset (&self->barrier);
+    lc_delivery_reset (&self->delivery);
     lc_summary_reset (&self->summary);
     free (self->refused);
     zstr_free (&self->csv_path);
@@ -851,6 +999,7 @@ lc_machine_main (int argc, char *argv [])
         return rc > 0 ? LC_EXIT_OK : LC_EXIT_USAGE;
     }
     s_machine_t self = { .config = config, .announce_timer = -1, .timeout_timer = -1,
+                         .grace_timer = -1,
                          .signal_item.fd = -1, .schedule.fd = -1 };
     s_setup (&self);
     rc = s_run (&self);

@@ -97,13 +97,19 @@ s_result_machines (const lc_run_t *run, lc_result_t *self)
         machine->restarts = meta->restarts;
         machine->crashed = lc_check_crashed (run->check, i);
         machine->undelivered = lc_check_undelivered (run->check, i);
+        machine->cut_off = lc_check_cut_off (run->check, i);
+        machine->late_acks = lc_check_late_acks (run->check, i);
         machine->lost_with_crash = lc_check_lost_sent (run->check, i);
         machine->sent = meta->sent;
         machine->send_failed = meta->send_failed;
+        machine->unacked = meta->unacked;
+        machine->retransmitted = meta->retransmitted;
+        machine->duplicates = meta->duplicates;
         machine->rejected = meta->rejected;
         machine->bad_connections = meta->bad_connections;
         machine->untrusted = meta->untrusted;
-        self->undelivered += machine->undelivered + machine->lost_with_crash;
+        self->undelivered += machine->undelivered + machine->cut_off
+                           + machine->lost_with_crash;
     }
 }
 
@@ -254,12 +260,20 @@ lc_report_table (const lc_result_t *self, FILE *out)
         const lc_result_machine_t *machine = &self->machines [i];
         if (machine->undelivered)
             fprintf (out, "undelivered: %llu message(s) to machine %u (it crashed "
-                     "or restarted)\n", (unsigned long long) machine->undelivered,
-                     machine->fig.machine);
+                     "or restarted; listed unacked by their senders)\n",
+                     (unsigned long long) machine->undelivered, machine->fig.machine);
+        if (machine->cut_off)
+            fprintf (out, "undelivered: %llu message(s) to machine %u (it had left "
+                     "or was cut off; listed unacked by their senders)\n",
+                     (unsigned long long) machine->cut_off, machine->fig.machine);
         if (machine->lost_with_crash)
-            fprintf (out, "undelivered: %llu message(s) from machine %u (sent in its "
-                     "last second before it crashed)\n",
+            fprintf (out, "undelivered: %llu message(s) from machine %u (it crashed "
+                     "holding them)\n",
                      (unsigned long long) machine->lost_with_crash, machine->fig.machine);
+        if (machine->late_acks)
+            fprintf (out, "late acknowledgements: %llu message(s) machine %u logged "
+                     "were listed unacked by their senders\n",
+                     (unsigned long long) machine->late_acks, machine->fig.machine);
     }
     if (self->totals.late_ticks)
         s_lateness_sentence (self, out);
@@ -364,15 +378,19 @@ s_md_checks (const lc_result_t *self, FILE *out)
     bool any_lost = false;
     for (size_t i = 0; i < self->count; i++) {
         const lc_result_machine_t *machine = &self->machines [i];
-        if (machine->undelivered || machine->lost_with_crash) {
+        if (machine->undelivered || machine->cut_off || machine->lost_with_crash
+        ||  machine->late_acks) {
             if (!any_lost)
-                fprintf (out, "Undelivered (lost with a crash or restart, "
-                         "not a failure):\n\n");
+                fprintf (out, "Undelivered, all accounted for (not a failure):\n\n");
             any_lost = true;
-            fprintf (out, "- machine %u: %llu message(s) to it, %llu sent in its "
-                     "last second before it crashed\n", machine->fig.machine,
+            fprintf (out, "- machine %u: %llu message(s) to it unacked as it crashed "
+                     "or restarted, %llu unacked as it had left or was cut off, "
+                     "%llu from it lost with its crash; %llu late "
+                     "acknowledgement(s)\n", machine->fig.machine,
                      (unsigned long long) machine->undelivered,
-                     (unsigned long long) machine->lost_with_crash);
+                     (unsigned long long) machine->cut_off,
+                     (unsigned long long) machine->lost_with_crash,
+                     (unsigned long long) machine->late_acks);
         }
     }
     if (any_lost)

@@ -8,7 +8,8 @@
         checks{ok, failures, rules[{rule, name, ok, failures}],
         listed[{rule, machine, row, text}], truncated},
         machines[FIGURES + machine, rate, seed, stop_reason, restarts, crashed,
-        undelivered, lost_with_crash, reported{sent, send_failed, rejected,
+        undelivered, cut_off, late_acks, lost_with_crash, reported{sent,
+        send_failed, unacked, retransmitted, duplicates, rejected,
         bad_connections, untrusted}], totals{FIGURES + undelivered},
         plots{drawn, note, files[]}, shiviz, requested (run.json or null)
 
@@ -172,10 +173,15 @@ s_machine_json (const lc_result_machine_t *machine)
     json_object_set_new (object, "restarts", lc_json_uint (machine->restarts));
     json_object_set_new (object, "crashed", json_boolean (machine->crashed));
     json_object_set_new (object, "undelivered", lc_json_uint (machine->undelivered));
+    json_object_set_new (object, "cut_off", lc_json_uint (machine->cut_off));
+    json_object_set_new (object, "late_acks", lc_json_uint (machine->late_acks));
     json_object_set_new (object, "lost_with_crash", lc_json_uint (machine->lost_with_crash));
-    json_object_set_new (object, "reported", json_pack ("{s:o,s:o,s:o,s:o,s:o}",
+    json_object_set_new (object, "reported", json_pack ("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
         "sent", lc_json_uint (machine->sent),
         "send_failed", lc_json_uint (machine->send_failed),
+        "unacked", lc_json_uint (machine->unacked),
+        "retransmitted", lc_json_uint (machine->retransmitted),
+        "duplicates", lc_json_uint (machine->duplicates),
         "rejected", lc_json_uint (machine->rejected),
         "bad_connections", lc_json_uint (machine->bad_connections),
         "untrusted", lc_json_uint (machine->untrusted)));
@@ -374,6 +380,9 @@ s_read_reported (lc_json_reader_t *reader, json_t *object, void *arg)
     lc_result_machine_t *machine = arg;
     machine->sent = s_count (reader, object, "sent");
     machine->send_failed = s_count (reader, object, "send_failed");
+    machine->unacked = s_count (reader, object, "unacked");
+    machine->retransmitted = s_count (reader, object, "retransmitted");
+    machine->duplicates = s_count (reader, object, "duplicates");
     machine->rejected = s_count (reader, object, "rejected");
     machine->bad_connections = s_count (reader, object, "bad_connections");
     machine->untrusted = s_count (reader, object, "untrusted");
@@ -395,6 +404,8 @@ s_read_machine (lc_json_reader_t *reader, json_t *object, lc_result_machine_t *m
     machine->restarts = s_count (reader, object, "restarts");
     machine->crashed = lc_json_bool (reader, object, "crashed");
     machine->undelivered = s_count (reader, object, "undelivered");
+    machine->cut_off = s_count (reader, object, "cut_off");
+    machine->late_acks = s_count (reader, object, "late_acks");
     machine->lost_with_crash = s_count (reader, object, "lost_with_crash");
     s_within (reader, object, "reported", s_read_reported, machine);
 }

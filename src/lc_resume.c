@@ -10,6 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
+static int
+s_compare (const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
+    return x < y ? -1 : x > y;
+}
+
 //  Removes a last line without its newline. Returns 0, or -1 (errno set).
 static int
 s_cut_torn_line (const char *path, lc_resume_t *resume)
@@ -34,8 +41,37 @@ s_cut_torn_line (const char *path, lc_resume_t *resume)
     return truncate (path, keep);
 }
 
+//  Index of id among count ascending peers, or -1
+static int
+s_index (const uint32_t *peers, size_t count, uint32_t id)
+{
+    const uint32_t *found = bsearch (&id, peers, count, sizeof *peers, s_compare);
+    return found ? (int) (found - peers) : -1;
+}
+
+//  What a row tells delivery: a recv row logged a peer's message; a send
+//  row sent one to each peer it names
+static void
+s_restore (const lc_row_t *row, lc_delivery_t *delivery, const uint32_t *peers,
+           size_t count)
+{
+    if (row->event == LC_EV_RECV) {
+        int idx = s_index (peers, count, row->msg_sender);
+        if (idx >= 0)
+            lc_delivery_restore_logged (delivery, (size_t) idx, row->msg_seq);
+    }
+    if (row->event == LC_EV_SEND)
+        for (size_t i = 0; i < row->peer_count; i++) {
+            int idx = s_index (peers, count, row->peers [i]);
+            if (idx >= 0)
+                lc_delivery_restore_sent (delivery, (size_t) idx, row->msg_seq,
+                                          row->msg_clock);
+        }
+}
+
 int
-lc_resume_read (const char *path, lc_resume_t *resume, char *error, size_t size)
+lc_resume_read (const char *path, lc_resume_t *resume, lc_delivery_t *delivery,
+                const uint32_t *peers, size_t count, char *error, size_t size)
 {
     memset (resume, 0, sizeof *resume);
     if (s_cut_torn_line (path, resume)) {
@@ -66,6 +102,7 @@ lc_resume_read (const char *path, lc_resume_t *resume, char *error, size_t size)
         }
         if (row->event == LC_EV_RECV)
             resume->received++;
+        s_restore (row, delivery, peers, count);
     }
     if (rc == -1)
         snprintf (error, size, "%s: line %zu: %s", path, lc_reader_line (reader),

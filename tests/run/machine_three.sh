@@ -23,7 +23,7 @@ for i in 1 2 3; do
 done
 summary=$(lc_logcheck "$run"/machine-*.csv)
 echo "$summary"
-[ "$summary" = "messages $sent received $received unread $unread" ] \
+[ "$summary" = "messages $sent received $received unread $unread unacked 0" ] \
     || fail "accounting: $sent sent, $received received + $unread unread"
 [ "$sent" -eq $((received + unread)) ] || fail "sent $sent != received $received + unread $unread"
 [ "$sent" -gt 0 ] || fail "no message was sent"

@@ -36,6 +36,7 @@ s_agree (lc_meta_t *metas, size_t count, const char **rows)
     for (size_t idx = 0; idx < count; idx++) {
         lc_meta_t *meta = &metas [idx];
         meta->ticks = meta->sent = meta->received = meta->unread = meta->final_clock = 0;
+        meta->unacked = 0;
         uint64_t unread_run = 0;
         lc_event_t last = LC_EV_COUNT;
         for (size_t i = 0; rows [i]; i++) {
@@ -52,9 +53,12 @@ s_agree (lc_meta_t *metas, size_t count, const char **rows)
                 meta->sent += row.peer_count;
             if (row.event == LC_EV_RECV)
                 meta->received++;
+            if (row.event == LC_EV_UNACKED)
+                meta->unacked++;
             if (row.event == LC_EV_STOP)
                 meta->unread = unread_run;
-            unread_run = row.event == LC_EV_UNREAD ? unread_run + 1 : 0;
+            if (row.event != LC_EV_UNACKED)
+                unread_run = row.event == LC_EV_UNREAD ? unread_run + 1 : 0;
         }
         if (last != LC_EV_STOP)
             meta->stop_reason [0] = 0;
@@ -90,6 +94,26 @@ s_feed (lc_meta_t *metas, size_t count, const char **rows)
 {
     s_agree (metas, count, rows);
     return s_feed_as_is (metas, count, rows);
+}
+
+//  The failure whose text has this in it, or NULL
+static const lc_failure_t *
+s_failure_saying (lc_check_t *check, const char *text)
+{
+    for (size_t i = 0; i < lc_check_kept (check); i++)
+        if (strstr (lc_check_failure (check, i)->text, text))
+            return lc_check_failure (check, i);
+    return NULL;
+}
+
+//  Failures of a summary against its log
+static size_t
+s_summary_failures (lc_check_t *check)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < lc_check_kept (check); i++)
+        count += strstr (lc_check_failure (check, i)->text, "summary") != NULL;
+    return count;
 }
 
 //  Asserts failures per rule: expected [rule] for rule 1..6
@@ -247,6 +271,7 @@ test_resume_after_unread (void **state)
         "1|1.400000,2,start,0,0,0,1,,",
         "1|1.500000,2,internal,1,1,0,,,",
         "1|1.600000,2,stop,1,1,0,,,",
+        "0|2.000000,1,unacked,2,2,0,2,1:2,2",   //  never acknowledged
         "0|2.000000,1,stop,2,2,0,,,",
         NULL
     };
@@ -368,21 +393,23 @@ test_summary (void **state)
             cut [n++] = s_clean [i];
     cut [n] = NULL;
     check = s_feed_as_is (metas, 2, cut);
-    assert_int_equal (lc_check_rule_failures (check, 5), 1);
-    assert_non_null (strstr (lc_check_failure (check, 0)->text,
-                             "says it stopped (duration), but its log ends without a stop row"));
+    assert_int_equal (s_summary_failures (check), 1);
+    assert_non_null (s_failure_saying (check, "says it stopped (duration), but its "
+                                       "log ends without a stop row"));
     lc_check_destroy (&check);
 
     //  Without a stop row, error (the log could not be written) and
     //  start_timeout (a --resume that never started) are what a machine
     //  writes; null after a stop row is not
+    //  (what machine 1 sent it and it never logged is still a failure: its
+    //  sender does not list it unacked)
     strcpy (metas [1].stop_reason, "error");
     check = s_feed_as_is (metas, 2, cut);
-    assert_int_equal (lc_check_failures (check), 0);
+    assert_int_equal (s_summary_failures (check), 0);
     lc_check_destroy (&check);
     strcpy (metas [1].stop_reason, "start_timeout");
     check = s_feed_as_is (metas, 2, cut);
-    assert_int_equal (lc_check_failures (check), 0);
+    assert_int_equal (s_summary_failures (check), 0);
     lc_check_destroy (&check);
     s_metas (metas, 2);
     s_agree (metas, 2, s_clean);
@@ -558,9 +585,12 @@ test_rule5 (void **state)
         "0|1.000000,1,start,0,0,0,2;3,,",
         "1|1.000000,2,start,0,0,0,1;3,,",
         "2|1.000000,3,start,0,0,0,1;2,,",
-        "0|1.100000,1,send,1,1,0,2;3,1:1,1",    //  2 never gets it: rule 5
+        "0|1.100000,1,send,1,1,0,2;3,1:1,1",    //  2 never gets it, and 1
+                                                //  does not say so: rule 5
         "0|1.200000,1,send,2,2,0,3;7,1:2,2",    //  7 has no log: rule 5
-        "2|1.300000,3,start,0,0,0,1;2,,",       //  3 restarted: undelivered
+        "2|1.300000,3,start,0,0,0,1;2,,",       //  3 restarted
+        "0|2.000000,1,unacked,2,2,0,3,1:1,1",   //  undelivered to 3, which
+        "0|2.000000,1,unacked,2,2,0,3,1:2,2",   //  crashed: accounted for
         "0|2.000000,1,stop,2,2,0,,,",
         "1|2.000000,2,stop,0,0,0,,,",
         "2|2.000000,3,stop,0,0,0,,,",
@@ -573,6 +603,75 @@ test_rule5 (void **state)
     assert_int_equal (lc_check_undelivered (check, 1), 0);
     assert_true (lc_check_crashed (check, 2));
     assert_false (lc_check_crashed (check, 1));
+    lc_check_destroy (&check);
+}
+
+//  unacked rows: where they go, what they say, and that each message is
+//  accounted for exactly: undelivered (with its cause) or acknowledged late
+static void
+test_unacked (void **state)
+{
+    (void) state;
+    lc_meta_t metas [2];
+    s_metas (metas, 2);
+    strcpy (metas [0].stop_reason, "signal");
+    strcpy (metas [1].stop_reason, "signal");
+    const char *rows [] = {
+        "0|1.000000,1,start,0,0,0,2,,",
+        "1|1.000000,2,start,0,0,0,1,,",
+        "0|1.100000,1,send,1,1,0,2,1:1,1",      //  never reaches 2: cut off
+        "0|1.200000,1,send,2,2,0,2,1:2,2",      //  2 logs it, 1 never hears:
+        "1|1.300000,2,recv,1,3,0,1,1:2,2",      //  a late acknowledgement
+        "0|1.400000,1,send,3,3,0,2,1:3,3",      //  left unread, acknowledged
+        "1|1.500000,2,stop,1,3,1,,,",           //  late too, after 1's row
+        "0|2.000000,1,unread,3,3,1,2,2:9,9",    //  unread of a message 2
+                                                //  never sent: rule 3
+        "0|2.000000,1,unacked,3,3,1,2,1:1,1",
+        "0|2.000000,1,unacked,3,3,1,2,1:2,2",
+        "0|2.000000,1,unacked,3,3,1,2,1:3,3",
+        "0|2.000000,1,unacked,3,3,1,2,1:8,8",   //  never sent: rule 3
+        "0|2.000000,1,stop,3,3,1,,,",
+        NULL
+    };
+    //  Machine 2's unread row for 1:3 comes right before its stop
+    const char *fixed [16];
+    size_t n = 0;
+    for (size_t i = 0; rows [i]; i++) {
+        if (strstr (rows [i], "2,stop,1,3,1"))
+            fixed [n++] = "1|1.500000,2,unread,1,3,1,1,1:3,3";
+        fixed [n++] = rows [i];
+    }
+    fixed [n] = NULL;
+    lc_check_t *check = s_feed (metas, 2, fixed);
+    static const size_t expected [LC_RULES + 1] = { 0, 0, 0, 2, 0, 0, 0 };
+    s_expect (check, expected);
+    assert_int_equal (lc_check_cut_off (check, 1), 1);          //  1:1
+    assert_int_equal (lc_check_undelivered (check, 1), 0);
+    assert_int_equal (lc_check_late_acks (check, 1), 2);        //  1:2, 1:3
+    lc_check_destroy (&check);
+
+    //  Their place: after the unread rows, right before stop, with its
+    //  queue; a wrong clock; the summary's count
+    const char *shape [] = {
+        "0|1.000000,1,start,0,0,0,2,,",
+        "1|1.000000,2,start,0,0,0,1,,",
+        "0|1.100000,1,send,1,1,0,2,1:1,1",
+        "0|1.200000,1,send,2,2,0,2,1:2,2",
+        "0|2.000000,1,unacked,2,2,0,2,1:1,5",   //  clock 5, sent with 1
+        "0|2.000000,1,internal,3,3,0,,,",       //  after unacked: rule 1
+        "0|2.000000,1,unacked,3,3,1,2,1:2,2",   //  queue 1 ...
+        "0|2.000000,1,stop,3,3,0,,,",           //  ... stop says 0: rule 1
+        "1|2.000000,2,stop,0,0,0,,,",
+        NULL
+    };
+    check = s_feed (metas, 2, shape);
+    //  (the stop's queue below the unacked rows' is also a queue that fell)
+    static const size_t shape_expected [LC_RULES + 1] = { 0, 3, 0, 1, 0, 0, 0 };
+    s_expect (check, shape_expected);
+    lc_check_destroy (&check);
+    metas [0].unacked = 1;
+    check = s_feed_as_is (metas, 2, shape);
+    assert_int_equal (lc_check_rule_failures (check, 5), 1);
     lc_check_destroy (&check);
 }
 
@@ -591,18 +690,36 @@ test_sender_crash (void **state)
     const char *rows [] = {
         "0|1.000000,1,start,0,0,0,2,,",
         "1|1.000000,2,start,0,0,0,1,,",
-        "1|1.500000,2,send,1,1,0,1,2:1,1",          //  2.5 s before the crash
-        "0|2.000000,1,internal,1,1,0,,,",
-        "1|3.500000,2,send,2,2,0,1,2:2,2",          //  0.5 s before the crash
-        "1|4.000000,2,internal,3,3,0,,,",
+        "1|1.500000,2,send,1,1,0,1,2:1,1",          //  held by 2 when it
+        "0|2.000000,1,internal,1,1,0,,,",           //  crashed for good: lost
+        "1|3.500000,2,send,2,2,0,1,2:2,2",          //  with it, however long
+        "1|4.000000,2,internal,3,3,0,,,",           //  before the crash
         "0|5.000000,1,stop,1,1,0,,,",
         NULL
     };
     lc_check_t *check = s_feed (metas, 2, rows);
-    static const size_t expected [LC_RULES + 1] = { 0, 0, 0, 0, 0, 1, 0 };
-    s_expect (check, expected);
-    assert_int_equal (lc_check_lost_sent (check, 1), 1);   //  2:2
+    static const size_t none [LC_RULES + 1] = { 0 };
+    s_expect (check, none);
+    assert_int_equal (lc_check_lost_sent (check, 1), 2);
     assert_int_equal (lc_check_lost_sent (check, 0), 0);
+    lc_check_destroy (&check);
+
+    //  A sender that crashed and resumed, then stopped, holds nothing:
+    //  what it never delivered is its unacked rows, else a failure
+    const char *resumed [] = {
+        "0|1.000000,1,start,0,0,0,2,,",
+        "1|1.000000,2,start,0,0,0,1,,",
+        "1|1.500000,2,send,1,1,0,1,2:1,1",
+        "1|3.500000,2,start,1,1,0,1,,",
+        "1|4.000000,2,stop,1,1,0,,,",
+        "0|5.000000,1,stop,0,0,0,,,",
+        NULL
+    };
+    metas [1].restarts = 1;
+    strcpy (metas [1].stop_reason, "signal");
+    check = s_feed (metas, 2, resumed);
+    static const size_t one [LC_RULES + 1] = { 0, 0, 0, 0, 0, 1, 0 };
+    s_expect (check, one);
     assert_non_null (strstr (lc_check_failure (check, 0)->text, "2:1"));
     lc_check_destroy (&check);
 }
@@ -654,6 +771,7 @@ main (void)
         cmocka_unit_test (test_rule4),
         cmocka_unit_test (test_rule4_unmatched),
         cmocka_unit_test (test_rule5),
+        cmocka_unit_test (test_unacked),
         cmocka_unit_test (test_rule6),
         cmocka_unit_test (test_sender_crash),
     };

@@ -18,7 +18,9 @@ test_fifo (void **state)
     //  Push 3, pop 2, over and over: the ring wraps and grows
     for (int round = 0; round < 500; round++) {
         for (int i = 0; i < 3; i++) {
-            lc_inbox_item_t item = { (uint32_t) (pushed % 7) + 1, ++pushed, pushed * 10 };
+            pushed++;
+            lc_inbox_item_t item = { .sender = (uint32_t) ((pushed - 1) % 7) + 1,
+                                     .peer = 0, .seq = pushed, .clock = pushed * 10 };
             assert_true (lc_inbox_push (&inbox, &item));
         }
         for (int i = 0; i < 2; i++) {

@@ -8,6 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 #include "tmp.h"
 
@@ -18,6 +23,7 @@ static const char *s_good [] = {
     "1764090123.956850,2,send,2,3,0,,2:2,3",
     "1764090124.206840,2,recv,3,5,1,3,3:1,4",
     "1764090184.457011,2,unread,240,311,2,1,1:57,300",
+    "1764090184.457015,2,unacked,240,311,2,3,2:80,297",
     "1764090184.457102,2,stop,240,311,2,,,",
     "0.000000,65535,start,0,0,0,,,",
 };
@@ -69,6 +75,10 @@ static const s_bad_t s_bad [] = {
     { "1.000000,2,recv,1,1,0,1,3:1,1",               "peer" },
     { "1.000000,2,recv,1,1,0,1;3,3:1,1",             "peer" },
     { "1.000000,2,recv,1,99999999999999999999,0,1,1:1,1", "clock" },
+    { "1.000000,2,unacked,1,1,0,1,3:1,1",            "msg" },
+    { "1.000000,2,unacked,1,1,0,1;3,2:1,1",          "peer" },
+    { "1.000000,2,unacked,1,1,0,,2:1,1",             "peer" },
+    { "1.000000,2,unacked,1,1,0,1,,",                "msg" },
 };
 
 static void
@@ -242,6 +252,50 @@ test_long_line (void **state)
     unlink (path);
 }
 
+//  A row that can only be written halfway (here: the file size limit; on
+//  a full disk the same) is cut back off: the log ends with a whole row
+static void
+test_torn_row (void **state)
+{
+    (void) state;
+    const char *tmp = getenv ("TMPDIR");
+    char path [256];
+    snprintf (path, sizeof path, "%s/lc_test_torn_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp (path);
+    assert_true (fd >= 0);
+    close (fd);
+    unlink (path);
+    pid_t pid = fork ();
+    assert_true (pid >= 0);
+    if (pid == 0) {
+        signal (SIGXFSZ, SIG_IGN);
+        lc_log_t *log = lc_log_open (path, true);
+        lc_row_t row;
+        const char *error;
+        lc_row_parse (s_good [0], strlen (s_good [0]), &row, &error);
+        if (!log || lc_log_write (log, &row))
+            _exit (2);
+        //  Room for 10 bytes of the next row
+        off_t size = lseek (open (path, O_RDONLY), 0, SEEK_END);
+        struct rlimit limit = { (rlim_t) size + 10, (rlim_t) size + 10 };
+        setrlimit (RLIMIT_FSIZE, &limit);
+        _exit (lc_log_write (log, &row) == -1 && errno == EFBIG ? 0 : 3);
+    }
+    int status;
+    assert_int_equal (waitpid (pid, &status, 0), pid);
+    assert_true (WIFEXITED (status));
+    assert_int_equal (WEXITSTATUS (status), 0);
+    FILE *file = fopen (path, "r");
+    char text [512];
+    size_t length = fread (text, 1, sizeof text - 1, file);
+    fclose (file);
+    text [length] = 0;
+    char expected [512];
+    snprintf (expected, sizeof expected, "%s\n%s\n", LC_LOG_HEADER, s_good [0]);
+    assert_string_equal (text, expected);
+    unlink (path);
+}
+
 int
 main (void)
 {
@@ -252,6 +306,7 @@ main (void)
         cmocka_unit_test (test_buffered),
         cmocka_unit_test (test_bad_header),
         cmocka_unit_test (test_long_line),
+        cmocka_unit_test (test_torn_row),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -36,11 +36,15 @@ test_round_trip (void **state)
     lc_settings_t settings = { 0x0123456789abcdefULL, 50.0, 60.0, 10, LC_WIRE_FLAG_RESUME };
     lc_wire_msg_t msgs [] = {
         { .type = LC_MSG_DATA, .sender = 1, .seq = 1, .clock = 0 },
-        { .type = LC_MSG_DATA, .sender = 65535, .seq = UINT64_MAX, .clock = LC_CLOCK_MAX },
-        { .type = LC_MSG_HELLO, .sender = 2, .settings = settings },
-        { .type = LC_MSG_WELCOME, .sender = 3, .settings = settings },
-        { .type = LC_MSG_READY, .sender = 4 },
-        { .type = LC_MSG_BYE, .sender = 5 },
+        { .type = LC_MSG_DATA, .sender = 65535, .seq = UINT64_MAX, .clock = LC_CLOCK_MAX,
+          .prev = UINT64_MAX - 1 },
+        { .type = LC_MSG_HELLO, .sender = 2, .settings = settings, .instance = 1 },
+        { .type = LC_MSG_WELCOME, .sender = 3, .settings = settings, .instance = UINT64_MAX },
+        { .type = LC_MSG_READY, .sender = 4, .instance = 0x1122334455667788ULL },
+        { .type = LC_MSG_BYE, .sender = 5, .instance = 42 },
+        { .type = LC_MSG_ACK, .sender = 6, .instance = 7, .taken = (uint64_t) 1 << 40,
+          .logged = 5, .ack_flags = LC_WIRE_ACK_GAP },
+        { .type = LC_MSG_ACK, .sender = 6, .instance = 7 },
     };
     for (size_t i = 0; i < sizeof msgs / sizeof msgs [0]; i++) {
         s_frames_t frames;
@@ -53,6 +57,11 @@ test_round_trip (void **state)
         assert_int_equal (out.sender, msgs [i].sender);
         assert_true (out.seq == msgs [i].seq);
         assert_true (out.clock == msgs [i].clock);
+        assert_true (out.prev == msgs [i].prev);
+        assert_true (out.instance == msgs [i].instance);
+        assert_true (out.taken == msgs [i].taken);
+        assert_true (out.logged == msgs [i].logged);
+        assert_int_equal (out.ack_flags, msgs [i].ack_flags);
         if (out.type == LC_MSG_HELLO || out.type == LC_MSG_WELCOME) {
             assert_true (out.settings.run_id == settings.run_id);
             assert_true (out.settings.speed == settings.speed);
@@ -73,7 +82,7 @@ typedef struct {
 static void m_one_frame (s_frames_t *f, size_t *n) { (void) f; *n = 1; }
 static void m_three_frames (s_frames_t *f, size_t *n) { (void) f; *n = 3; }
 static void m_magic (s_frames_t *f, size_t *n) { (void) n; f->header [0] = 'X'; }
-static void m_version (s_frames_t *f, size_t *n) { (void) n; f->header [2] = 2; }
+static void m_version (s_frames_t *f, size_t *n) { (void) n; f->header [2] = 1; }
 static void m_type (s_frames_t *f, size_t *n) { (void) n; f->header [3] = 9; }
 static void m_sender0 (s_frames_t *f, size_t *n) { (void) n; f->header [4] = f->header [5] = 0; }
 static void m_reserved (s_frames_t *f, size_t *n) { (void) n; f->header [7] = 1; }
@@ -84,6 +93,12 @@ static void m_clock (s_frames_t *f, size_t *n) { (void) n; memset (f->body + 8, 
 static void m_speed (s_frames_t *f, size_t *n) { (void) n; memset (f->body + 8, 0xff, 8); }
 static void m_roll (s_frames_t *f, size_t *n) { (void) n; memset (f->body + 24, 0, 4); }
 static void m_flags (s_frames_t *f, size_t *n) { (void) n; f->body [28] = 0x80; }
+static void m_prev (s_frames_t *f, size_t *n) { (void) n; memcpy (f->body + 16, f->body, 8); }
+static void m_instance0 (s_frames_t *f, size_t *n) { (void) n; memset (f->body + 32, 0, 8); }
+static void m_ready0 (s_frames_t *f, size_t *n) { (void) n; memset (f->body, 0, 8); }
+static void m_logged (s_frames_t *f, size_t *n) { (void) n; f->body [16] = 1; }
+static void m_ack_flags (s_frames_t *f, size_t *n) { (void) n; f->body [27] = 2; }
+static void m_ack_reserved (s_frames_t *f, size_t *n) { (void) n; f->body [31] = 1; }
 
 static const s_bad_t s_bad [] = {
     { "wrong frame count",      LC_MSG_DATA,  m_one_frame },
@@ -101,6 +116,15 @@ static const s_bad_t s_bad [] = {
     { "settings out of range",  LC_MSG_HELLO, m_roll },
     { "unknown flags",          LC_MSG_HELLO, m_flags },
     { "wrong body size",        LC_MSG_HELLO, m_short },
+    { "previous message not before this one", LC_MSG_DATA, m_prev },
+    { "instance 0",             LC_MSG_HELLO, m_instance0 },
+    { "instance 0",             LC_MSG_READY, m_ready0 },
+    { "instance 0",             LC_MSG_BYE,   m_ready0 },
+    { "wrong body size",        LC_MSG_READY, m_long },
+    { "logged beyond taken",    LC_MSG_ACK,   m_logged },
+    { "unknown flags",          LC_MSG_ACK,   m_ack_flags },
+    { "reserved bits set",      LC_MSG_ACK,   m_ack_reserved },
+    { "wrong body size",        LC_MSG_ACK,   m_short },
 };
 
 static void
@@ -110,7 +134,8 @@ test_bad_frames (void **state)
     lc_settings_t settings = { 1, 1.0, 60.0, 10, 0 };
     for (size_t i = 0; i < sizeof s_bad / sizeof s_bad [0]; i++) {
         lc_wire_msg_t good = { .type = s_bad [i].type, .sender = 7, .seq = 3,
-                               .clock = 9, .settings = settings };
+                               .clock = 9, .prev = 2, .settings = settings,
+                               .instance = 99, .taken = 4, .logged = 4 };
         s_frames_t frames;
         s_encode (&good, &frames);
         size_t count = 2;
@@ -132,8 +157,8 @@ static void
 test_wrong_header_size (void **state)
 {
     (void) state;
-    uint8_t header [LC_WIRE_HEADER_SIZE + 1] = { 'L', 'C', 1, 1, 0, 1, 0, 0, 0 };
-    uint8_t body [16] = { 0 };
+    uint8_t header [LC_WIRE_HEADER_SIZE + 1] = { 'L', 'C', LC_WIRE_VERSION, 1, 0, 1, 0, 0, 0 };
+    uint8_t body [24] = { 0 };
     const uint8_t *data [2] = { header, body };
     lc_wire_msg_t out;
     const char *reason;
