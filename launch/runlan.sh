@@ -625,7 +625,7 @@ outcome () {
     elif [ "${status[i]}" = 255 ]; then
         echo "unknown: the connection to ${hosts[i]} failed (status 255)"
     else
-        echo "unknown: no exit status came back from ${hosts[i]} (the prefix command: status ${status[i]})"
+        echo "exited with status ${status[i]}, as the command prefix said; its logs did not come back"
     fi
 }
 

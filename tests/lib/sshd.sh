@@ -3,6 +3,11 @@
 # namespace (tests/lib/netns.sh makes them), and an ssh client set-up of the
 # test's own. Source after tests/lib/run.sh and tests/lib/netns.sh.
 #
+#   lc_ssh_lab N           the whole set-up: hosts 1..N with an sshd each,
+#                          host N+1 the computer that launches (its
+#                          namespace in LC_SSH_FROM), its key known to the
+#                          hosts and theirs in $LC_SSH/known_hosts, and
+#                          $LC_SSH/config naming both
 #   lc_ssh_client          a client key (no passphrase) that every sshd
 #                          started after it accepts: $LC_SSH/key; call first
 #   lc_sshd_up I...        starts an sshd on each host I, on its address,
@@ -31,6 +36,21 @@
 # using it at the same time.
 
 LC_SSH="$LC_WORK/ssh"
+
+#  lc_ssh_lab N
+lc_ssh_lab () {
+    local n=$1 i ids=()
+    for ((i = 1; i <= n; i++)); do
+        ids+=("$i")
+    done
+    lc_netns_up $((n + 1))
+    # shellcheck disable=SC2034  # the tests read it
+    LC_SSH_FROM=$(lc_netns_name $((n + 1)))
+    lc_ssh_client
+    lc_sshd_up "${ids[@]}"
+    lc_ssh_keyscan $((n + 1)) "$LC_SSH/known_hosts" "${ids[@]}"
+    lc_ssh_config "$LC_SSH/config" "$LC_SSH/known_hosts"
+}
 
 #  lc_ssh_client: the client's key pair, and the folder.
 lc_ssh_client () {

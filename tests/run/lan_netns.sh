@@ -4,7 +4,9 @@
 # through a prefix script of the user's (in a folder with a space, named
 # in quotes: LCLOCK_REMOTE="'DIR/run on' HOST"; it runs 'ip netns exec
 # HOST' with the words it is given), gathering the logs from the per-host
-# folders into one run directory, and analyzing it. Needs root (see
+# folders into one run directory, and analyzing it. Then the same run
+# again, with the copy from host 2 failing: what the copy said is shown
+# whole, the logs stay on the host, exit 1. Needs root (see
 # tests/lib/netns.sh).
 . "$LC_SOURCE/tests/lib/run.sh"
 . "$LC_SOURCE/tests/lib/netns.sh"
@@ -28,11 +30,32 @@ lc_netns_up 3
 lc_netns_cluster "$LC_WORK/cluster.zpl" 10 20
 
 mkdir -p "$LC_WORK/my prefix"
-printf '#!/bin/sh\nns=$1\nshift\nexec ip netns exec "$ns" "$@"\n' >"$LC_WORK/my prefix/run on"
+#  (it fails copying from host 2 when the file copy-fails exists)
+cat >"$LC_WORK/my prefix/run on" <<EOF
+#!/bin/sh
+ns=\$1
+shift
+case "\$ns \$*" in
+    *_2\ *tar\ -cf*) [ ! -e "$LC_WORK/copy-fails" ] || { echo "copy: first line"; echo "copy: second line"; exit 3; } >&2 ;;
+esac
+exec ip netns exec "\$ns" "\$@"
+EOF
 chmod +x "$LC_WORK/my prefix/run on"
 lc_start lan env LCLOCK_REMOTE="'$LC_WORK/my prefix/run on' HOST" LCLOCK_BIN="$LCLOCK" \
     LCLOCK="$LCLOCK" LCLOCK_RUNS="$LC_WORK/runs" LCLOCK_REMOTE_DIR="$LC_WORK/hosts" \
     bash "$LC_SOURCE/launch/runlan.sh" "$LC_WORK/cluster.zpl"
 lc_wait lan
 lc_lan_check "$LC_RC" 3
-echo "lan_netns: ok ($LC_LAN_SUMMARY)"
+
+touch "$LC_WORK/copy-fails"
+lc_start broken env LCLOCK_REMOTE="'$LC_WORK/my prefix/run on' HOST" LCLOCK_BIN="$LCLOCK" \
+    LCLOCK="$LCLOCK" LCLOCK_RUNS="$LC_WORK/runs-broken" LCLOCK_REMOTE_DIR="$LC_WORK/hosts-broken" \
+    bash "$LC_SOURCE/launch/runlan.sh" "$LC_WORK/cluster.zpl"
+lc_expect_exit broken 1
+host2=$(lc_netns_name 2)
+grep -A2 "^runlan.sh: the logs from $host2 ($LC_WORK/hosts-broken/$host2) did not come back (exit 3):$" \
+    "$LC_WORK/broken.err" | tr -d '\n' | grep -q "^.*:    copy: first line    copy: second line$" \
+    || { cat "$LC_WORK/broken.err" >&2; fail "the failed copy is not shown whole"; }
+[ -f "$LC_WORK/hosts-broken/$host2/machine-2.csv" ] || fail "machine 2's log is not left on its host"
+[ ! -e "$(echo "$LC_WORK"/runs-broken/lan-*/machine-2.csv)" ] || fail "machine 2's log came back"
+echo "lan_netns: ok ($LC_LAN_SUMMARY; a failed copy shown whole)"

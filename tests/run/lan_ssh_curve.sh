@@ -17,12 +17,8 @@ for i in 1 2 3; do
     cp "$keys/machine-$i.cert" "$trust/"
 done
 
-lc_netns_up 4
-client=$(lc_netns_name 4)
-lc_ssh_client
-lc_sshd_up 1 2 3
-lc_ssh_keyscan 4 "$LC_SSH/known_hosts" 1 2 3
-lc_ssh_config "$LC_SSH/config" "$LC_SSH/known_hosts"
+lc_ssh_lab 3
+client=$LC_SSH_FROM
 lc_ssh_cluster "$LC_WORK/cluster.zpl" 20 10 3 "$keys" "$trust"
 run_lan () {    # run_lan NAME
     lc_start "$1" ip netns exec "$client" env LCLOCK_REMOTE="ssh -F $LC_SSH/config HOST" \
