@@ -453,6 +453,7 @@ signal_hosts () {
 #  ended; a second Ctrl-C, or the countdown at 0, kills the rest.
 stop () {
     local left seen=$interrupts t0 last=-1 i n names
+    progress "stopping: $running of $count machines writing their last rows; killed in $STOP_TIMEOUT s (Ctrl-C again: now)"
     signal_hosts TERM
     clock
     t0=$now
