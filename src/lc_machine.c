@@ -18,6 +18,7 @@
 #include "lc_machine.h"
 #include "lc_alloc.h"
 #include "lc_barrier.h"
+#include "lc_bench.h"
 #include "lc_cert.h"
 #include "lc_config.h"
 #include "lc_delivery.h"
@@ -69,6 +70,7 @@ typedef struct {
     uint64_t clock_limit;       //  a DATA clock above this would take ours
                                 //  beyond what peers accept
     lc_log_t *log;              //  the CSV event log, from the start on
+    lc_bench_t *bench;          //  arrival times (lclock_bench only), or NULL
     char *csv_path;             //  log-dir/machine-ID.csv
     char *json_path;            //  log-dir/machine-ID.json
     bool refusing;              //  a peer has other run settings: exit 2
@@ -250,6 +252,7 @@ s_start (s_machine_t *self)
         s_end (self, errno == EEXIST ? LC_EXIT_USAGE : LC_EXIT_FAILURE);
         return;
     }
+    self->bench = lc_bench_open (self->config->log_dir, self->config->id);
     self->phase = S_RUN;
     self->barrier.phase = LC_BARRIER_RUN;
     self->summary.stop_reason = LC_STOP_NONE;
@@ -495,6 +498,7 @@ s_take_data (s_machine_t *self, size_t idx, const lc_wire_msg_t *msg)
                                      .seq = msg->seq, .clock = msg->clock };
             bool pushed = lc_inbox_push (&self->inbox, &item);
             assert (pushed);
+            lc_bench_arrival (self->bench, msg->sender, msg->seq);
             break;
         }
         case LC_TAKE_DUPLICATE:
@@ -980,6 +984,7 @@ s_destroy (s_machine_t *self)
     if (self->signal_item.fd >= 0)
         close (self->signal_item.fd);
     lc_log_destroy (&self->log);
+    lc_bench_close (&self->bench);
     lc_inbox_reset (&self->inbox);
     lc_barrier_reset (&self->barrier);
     lc_delivery_reset (&self->delivery);
