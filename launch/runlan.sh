@@ -539,12 +539,11 @@ for f; do [ ! -e "$f" ] || set -- "$@" "$f"; done; shift "$n"
 exec tar -cf - -T /dev/null "$@"'
 
 #  gather: from every host at once, the CSV and JSON logs of its machines
-#  into the run directory, their output and exit status into launch/. A
-#  copy that fails is shown whole. Sets lost[I] when machine I's logs did
-#  not all come back. False if any did not.
-lost=()
+#  (those that exist: a machine that did not start has no CSV, one refused
+#  at once no JSON either) into the run directory, their output and exit
+#  status into launch/. A copy that fails is shown whole; false if one did.
 gather () {
-    local k h i id dir files ok=0
+    local k h i id files ok=0
     round_jobs=() round_rc=() round_say="gathering the logs"
     say "gathering the logs from ${#uhosts[@]} host(s)"
     for k in "${!uhosts[@]}"; do
@@ -569,20 +568,13 @@ gather () {
         if [ "${round_rc[k]}" = 0 ]; then
             tar -xf "$tmp/logs-$k.tar" -C "$run" 2>>"$run/launch/gather-$k.err" || round_rc[k]=tar
         fi
-        dir="$remote_dir/$h"
         for ((i = 0; i < count; i++)); do
-            [ "${hosts[i]}" = "$h" ] || continue
-            id=${ids[i]} lost[i]=0
             #  the CSV log is made when ticking starts
-            [ ! -f "$run/machine-$id.csv" ] || started[i]=1
-            [ -f "$run/machine-$id.json" ] || lost[i]=1
-            #  a machine that started ticking has a CSV log
-            [ "${started[i]}" = 0 ] || [ -f "$run/machine-$id.csv" ] || lost[i]=1
-            [ "${lost[i]}" = 0 ] || ok=1
+            [ "${hosts[i]}" != "$h" ] || [ ! -f "$run/machine-${ids[i]}.csv" ] || started[i]=1
         done
         if [ "${round_rc[k]}" != 0 ]; then
             ok=1
-            echo "$me: the logs from $h ($dir) did not come back (exit ${round_rc[k]}):" >&2
+            echo "$me: the logs from $h ($remote_dir/$h) did not come back (exit ${round_rc[k]}):" >&2
             sed 's/^/    /' "$run/launch/gather-$k.err" >&2
         else
             [ -s "$run/launch/gather-$k.err" ] || rm -f "$run/launch/gather-$k.err"

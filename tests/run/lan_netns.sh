@@ -6,8 +6,10 @@
 # HOST' with the words it is given), gathering the logs from the per-host
 # folders into one run directory, and analyzing it. Then the same run
 # again, with the copy from host 2 failing: what the copy said is shown
-# whole, the logs stay on the host, exit 1. Needs root (see
-# tests/lib/netns.sh).
+# whole, the logs stay on the host, exit 1. Last, machine 2 cannot bind
+# (its endpoint is no address of its host): the others, waiting for it,
+# are stopped at once instead of at their start timeout (30 s), exit 1
+# with its error. Needs root (see tests/lib/netns.sh).
 . "$LC_SOURCE/tests/lib/run.sh"
 . "$LC_SOURCE/tests/lib/netns.sh"
 
@@ -58,4 +60,18 @@ grep -A2 "^runlan.sh: the logs from $host2 ($LC_WORK/hosts-broken/$host2) did no
     || { cat "$LC_WORK/broken.err" >&2; fail "the failed copy is not shown whole"; }
 [ -f "$LC_WORK/hosts-broken/$host2/machine-2.csv" ] || fail "machine 2's log is not left on its host"
 [ ! -e "$(echo "$LC_WORK"/runs-broken/lan-*/machine-2.csv)" ] || fail "machine 2's log came back"
-echo "lan_netns: ok ($LC_LAN_SUMMARY; a failed copy shown whole)"
+
+rm "$LC_WORK/copy-fails"
+sed -i "s|tcp://$(lc_netns_addr 2):5551|tcp://$(lc_netns_addr 9):5551|" "$LC_WORK/cluster.zpl"
+t0=$(date +%s)
+lc_start nobind env LCLOCK_REMOTE="'$LC_WORK/my prefix/run on' HOST" LCLOCK_BIN="$LCLOCK" \
+    LCLOCK="$LCLOCK" LCLOCK_RUNS="$LC_WORK/runs-nobind" bash "$LC_SOURCE/launch/runlan.sh" "$LC_WORK/cluster.zpl"
+lc_expect_exit nobind 1
+[ $(($(date +%s) - t0)) -lt 15 ] || fail "nobind: the others were not stopped at once"
+for text in "a machine ended before every machine had started; stopping the others" \
+        "machine 2 on $host2: exited with status 2" "cannot bind: Cannot assign requested address" \
+        "the machines did not all start; nothing to analyze"; do
+    grep -q "$text" "$LC_WORK/nobind.out" "$LC_WORK/nobind.err" \
+        || { cat "$LC_WORK/nobind.out" "$LC_WORK/nobind.err" >&2; fail "nobind: '$text' not said"; }
+done
+echo "lan_netns: ok ($LC_LAN_SUMMARY; a failed copy shown whole; a machine that cannot start stops the run)"
