@@ -56,6 +56,12 @@ char *
 json_t *
     lc_json_load (const char *path, const char *program);
 
+//  Loads DIR/NAME (path gets its path, size bytes): 0 with *root set, 1
+//  when there is no such file (nothing said), -1 after the line on stderr.
+int
+    lc_json_load_in (const char *dir, const char *name, const char *program,
+                     json_t **root, char *path, size_t size);
+
 //  Writers: an integer exact to 2^63 - 1 (a real above), a real rounded to
 //  6 decimals (null when not finite), text or null.
 json_t *

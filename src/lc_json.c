@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <errno.h>
+#include <sys/stat.h>
 
 #define S_EXPECTED_MAX  128     //  bytes of an "expected ..." text
 
@@ -123,6 +125,19 @@ lc_json_load (const char *path, const char *program)
         return NULL;
     }
     return root;
+}
+
+int
+lc_json_load_in (const char *dir, const char *name, const char *program,
+                 json_t **root, char *path, size_t size)
+{
+    *root = NULL;
+    snprintf (path, size, "%s/%s", dir, name);
+    struct stat info;
+    if (lstat (path, &info) && errno == ENOENT)
+        return 1;
+    *root = lc_json_load (path, program);
+    return *root ? 0 : -1;
 }
 
 json_t *

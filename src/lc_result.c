@@ -577,13 +577,10 @@ lc_result_load (const char *dir, const char *program, lc_result_t **self_p)
     assert (dir && program && self_p);
     *self_p = NULL;
     char path [S_PATH_MAX];
-    snprintf (path, sizeof path, "%s/%s", dir, LC_RESULT_FILE);
-    struct stat info;
-    if (lstat (path, &info) && errno == ENOENT)
-        return 1;
-    json_t *root = lc_json_load (path, program);
-    if (!root)
-        return -1;
+    json_t *root;
+    int rc = lc_json_load_in (dir, LC_RESULT_FILE, program, &root, path, sizeof path);
+    if (rc)
+        return rc;
     *self_p = lc_result_from_json (root, path, program);
     json_decref (root);
     return *self_p ? 0 : -1;

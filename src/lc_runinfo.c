@@ -364,13 +364,10 @@ lc_runinfo_load (const char *dir, const char *program, lc_runinfo_t **self_p)
     assert (dir && program && self_p);
     *self_p = NULL;
     char path [S_PATH_MAX];
-    snprintf (path, sizeof path, "%s/%s", dir, LC_RUNINFO_FILE);
-    struct stat info;
-    if (lstat (path, &info) && errno == ENOENT)
-        return 1;
-    json_t *root = lc_json_load (path, program);
-    if (!root)
-        return -1;
+    json_t *root;
+    int rc = lc_json_load_in (dir, LC_RUNINFO_FILE, program, &root, path, sizeof path);
+    if (rc)
+        return rc;
     *self_p = lc_runinfo_from_json (root, path, program);
     json_decref (root);
     return *self_p ? 0 : -1;
