@@ -479,7 +479,8 @@ fi
 trap on_signal INT TERM
 trap on_exit EXIT
 
-say "$machines machines, duration ${duration} model s at speed $speed (${wall} s wall), rate ${rates:-${rate:-1-6 each}}, seed $seed"
+p_internal=$(awk -v k="${roll:-10}" 'BEGIN { printf "%.2f", (k > 3 ? (k - 3) / k : 0) }')
+say "$machines machines, duration ${duration} model s at speed $speed (${wall} s wall), rate ${rates:-${rate:-1-6 each}}, roll ${roll:-10} (P(internal) = $p_internal), seed $seed"
 say "repeat with: $lc_self --seed $seed --duration $duration --speed $speed --machines $machines${rate:+ --rate $rate}${rates:+ --rates $rates}${roll:+ --roll $roll}${label:+ --label $label}"
 
 attempt=1

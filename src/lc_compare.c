@@ -62,6 +62,11 @@ static double s_spread (const lc_result_t *r)
 static double s_final_clock (const lc_result_t *r) { return (double) r->totals.final_clock; }
 static double s_age_median (const lc_result_t *r) { return r->totals.age.median_ms; }
 static double s_late_share (const lc_result_t *r) { return r->totals.late_share; }
+static double s_late_max (const lc_result_t *r) { return r->totals.max_lateness_ms; }
+//  1 when a tick ran a whole tick period late (lateness may have changed
+//  the model: analysis.md), else 0; its mean is the share of such runs
+static double s_late_period (const lc_result_t *r)
+    { return r->totals.late_reached_period ? 1 : 0; }
 
 //  The largest of the machines' growth: the slowest machine's, which is
 //  what grows when anything does
@@ -98,6 +103,8 @@ static const s_figure_t s_figures [] = {
     { "final_clock",      "highest final clock",          s_final_clock },
     { "age_median",       "message age median (model ms)", s_age_median },
     { "late_share",       "share of late ticks",          s_late_share },
+    { "late_max_ms",      "largest lateness (wall ms)",   s_late_max },
+    { "late_period",      "runs late by a whole period",  s_late_period },
 };
 #define S_FIGURES  (sizeof s_figures / sizeof s_figures [0])
 

@@ -57,6 +57,10 @@ run=$LC_LAN_RUN
 json="$run/run.json"
 [ "$(jq -r '.launcher, .machines, .curve, .rate, .roll, (.hosts | join(" "))' "$json" | tr '\n' ' ')" \
     = "runlan 3 false 1-6 10 $hosts " ] || { cat "$json" >&2; fail "run.json does not say what was run"; }
+#  ... and the analysis shows it (summary.json's requested, report.md)
+jq -e '.requested.launcher == "runlan" and .requested.machines == 3' "$run/summary.json" \
+    >/dev/null || fail "summary.json does not show run.json as requested"
+grep -q '^| launcher | runlan |$' "$run/report.md" || fail "report.md does not show the launcher"
 #  One run id per run, shared by its machines; each machine's seed reported
 run_id=$(for i in 1 2 3; do lc_field "$run/machine-$i.json" run_id; done | sort -u)
 [ "$(wc -l <<<"$run_id")" = 1 ] || fail "the machines of one run have different run ids: $run_id"
