@@ -1,11 +1,14 @@
 /*  lc_sim.c - N model machines on a virtual clock, pure (docs/simulate.md).
 
-    A discrete-event loop over one binary heap: each machine's next tick
-    (one entry per machine) and every message in flight (one entry per
-    message and recipient). The heap's order is the tie rule of lc_sim.h:
-    time, then arrivals before ticks, arrivals in the order they were sent,
-    ticks by machine id. Each tick is one lc_model_tick, so the rules and
-    the random draws are the ones `lclock machine` uses.
+    A discrete-event loop. One binary heap holds each machine's next tick
+    (one entry per machine), in the order of the tie rule of lc_sim.h: time,
+    then machine id. Messages in flight wait in their recipient's own heap,
+    by arrival time and then send order, and enter its buffer when it next
+    ticks (all that have arrived by then) or when it stops: a machine's
+    buffer matters only at its ticks, so this is the order of lc_sim.h's
+    rule (arrivals before ticks at an instant) at the cost of a small heap
+    per recipient instead of one large one. Each tick is one lc_model_tick,
+    so the rules and the random draws are the ones `lclock machine` uses.
 */
 #include "lc_sim.h"
 #include "lc_alloc.h"
@@ -17,8 +20,6 @@
 #include <string.h>
 
 #define S_NS_PER_SEC    1000000000ULL
-#define S_TICK_ORDER    ((uint64_t) 1 << 62)    //  order of ticks: above
-                                    //  every arrival's send number
 #define S_NETWORK_ID    0           //  the network's RNG stream: no machine
                                     //  has id 0
 #define S_FIFO_FIRST    64          //  first size of a receive buffer
@@ -30,15 +31,20 @@ typedef struct {
     uint64_t clock;             //  clock carried
 } s_message_t;
 
-//  A tick or an arrival, in the heap
+//  A tick or an arrival, in a heap
 typedef struct {
     lc_sim_time_t at;           //  when it happens
-    uint64_t order;             //  at equal times: arrivals by send number,
-                                //  then ticks, S_TICK_ORDER + id
-    uint32_t machine;           //  index of the machine that ticks, or
-                                //  that the message reaches
+    uint64_t order;             //  at equal times: ticks by machine id,
+                                //  arrivals by send number
+    uint32_t machine;           //  tick: index of the machine
     s_message_t message;        //  arrival: the message
 } s_event_t;
+
+typedef struct {
+    s_event_t *items;           //  a binary heap, earliest first
+    size_t len;                 //  events in it
+    size_t size;                //  slots allocated
+} s_heap_t;
 
 typedef struct {
     lc_model_t model;           //  rate, tick, clock, seq, RNG
@@ -47,6 +53,7 @@ typedef struct {
     size_t fifo_size;           //  ring slots, a power of two
     size_t fifo_head;           //  oldest message
     size_t fifo_len;            //  messages in the buffer: the queue
+    s_heap_t inbound;           //  messages on their way to it
     lc_sim_time_t last;         //  its last tick or arrival so far
     lc_sim_totals_t totals;     //  for its summary
 } s_machine_t;
@@ -55,10 +62,8 @@ struct _lc_sim_t {
     lc_sim_config_t config;     //  settings (rates not kept)
     s_machine_t *machines;      //  machine id is index + 1
     lc_rng_t network;           //  the delay draws
-    s_event_t *heap;            //  the event queue, a binary heap
-    size_t heap_len;            //  events in it
-    size_t heap_size;           //  slots allocated
-    uint64_t sends;             //  arrivals scheduled so far (their order)
+    s_heap_t ticks;             //  each machine's next tick
+    uint64_t sends;             //  messages sent so far (their order)
     lc_row_t row;               //  the row being formed (2 KiB: one, kept)
 };
 
@@ -101,7 +106,7 @@ lc_sim_time_us (lc_sim_time_t t)
 }
 
 //  --------------------------------------------------------------------------
-//  The event heap
+//  Heaps of events
 
 static bool
 s_before (const s_event_t *a, const s_event_t *b)
@@ -111,43 +116,43 @@ s_before (const s_event_t *a, const s_event_t *b)
 }
 
 static void
-s_push (lc_sim_t *self, const s_event_t *event)
+s_push (s_heap_t *heap, const s_event_t *event)
 {
-    if (self->heap_len == self->heap_size) {
-        self->heap_size = self->heap_size ? self->heap_size * 2 : 64;
-        self->heap = lc_realloc (self->heap, self->heap_size, sizeof *self->heap);
+    if (heap->len == heap->size) {
+        heap->size = heap->size ? heap->size * 2 : 16;
+        heap->items = lc_realloc (heap->items, heap->size, sizeof *heap->items);
     }
-    size_t at = self->heap_len++;
+    size_t at = heap->len++;
     while (at > 0) {
         size_t parent = (at - 1) / 2;
-        if (!s_before (event, &self->heap [parent]))
+        if (!s_before (event, &heap->items [parent]))
             break;
-        self->heap [at] = self->heap [parent];
+        heap->items [at] = heap->items [parent];
         at = parent;
     }
-    self->heap [at] = *event;
+    heap->items [at] = *event;
 }
 
 static s_event_t
-s_pop (lc_sim_t *self)
+s_pop (s_heap_t *heap)
 {
-    assert (self->heap_len);
-    s_event_t top = self->heap [0];
-    s_event_t last = self->heap [--self->heap_len];
-    size_t at = 0, len = self->heap_len;
+    assert (heap->len);
+    s_event_t top = heap->items [0];
+    s_event_t last = heap->items [--heap->len];
+    size_t at = 0, len = heap->len;
     while (true) {
         size_t child = 2 * at + 1;
         if (child >= len)
             break;
-        if (child + 1 < len && s_before (&self->heap [child + 1], &self->heap [child]))
+        if (child + 1 < len && s_before (&heap->items [child + 1], &heap->items [child]))
             child++;
-        if (!s_before (&self->heap [child], &last))
+        if (!s_before (&heap->items [child], &last))
             break;
-        self->heap [at] = self->heap [child];
+        heap->items [at] = heap->items [child];
         at = child;
     }
     if (len)
-        self->heap [at] = last;
+        heap->items [at] = last;
     return top;
 }
 
@@ -178,6 +183,20 @@ s_fifo_pop (s_machine_t *m)
     m->fifo_head = (m->fifo_head + 1) & (m->fifo_size - 1);
     m->fifo_len--;
     return message;
+}
+
+//  Every message that has arrived at m by time at (all, when at is NULL)
+//  into its buffer, in order of arrival and then of sending
+static void
+s_take_arrived (s_machine_t *m, const lc_sim_time_t *at)
+{
+    while (m->inbound.len
+       &&  (!at || lc_sim_time_cmp (m->inbound.items [0].at, *at) <= 0)) {
+        s_event_t arrival = s_pop (&m->inbound);
+        s_fifo_push (m, &arrival.message);
+        if (lc_sim_time_cmp (arrival.at, m->last) > 0)
+            m->last = arrival.at;
+    }
 }
 
 //  --------------------------------------------------------------------------
@@ -217,10 +236,12 @@ lc_sim_destroy (lc_sim_t **self_p)
 {
     if (self_p && *self_p) {
         lc_sim_t *self = *self_p;
-        for (uint32_t i = 0; i < self->config.machines; i++)
+        for (uint32_t i = 0; i < self->config.machines; i++) {
             free (self->machines [i].fifo);
+            free (self->machines [i].inbound.items);
+        }
         free (self->machines);
-        free (self->heap);
+        free (self->ticks.items);
         free (self);
         *self_p = NULL;
     }
@@ -272,10 +293,10 @@ s_schedule_tick (lc_sim_t *self, s_machine_t *m)
         return;
     s_event_t event = {
         .at = lc_sim_tick_time (m->model.tick + 1, m->model.rate),
-        .order = S_TICK_ORDER + m->model.id,
+        .order = m->model.id,
         .machine = m->model.id - 1
     };
-    s_push (self, &event);
+    s_push (&self->ticks, &event);
 }
 
 //  The send event's row lists its recipients; each gets its own delay
@@ -296,8 +317,7 @@ s_send (lc_sim_t *self, s_machine_t *m, const lc_model_step_t *step,
         event.at = lc_sim_time_add (at, lc_delay_draw_ns (&self->config.delay,
                                                           &self->network));
         event.order = self->sends++;
-        event.machine = to - 1;
-        s_push (self, &event);
+        s_push (&self->machines [to - 1].inbound, &event);
     }
     m->totals.sent += count;
 }
@@ -305,6 +325,7 @@ s_send (lc_sim_t *self, s_machine_t *m, const lc_model_step_t *step,
 static int
 s_tick (lc_sim_t *self, s_machine_t *m, lc_sim_time_t at, lc_sim_sink_fn *sink, void *arg)
 {
+    s_take_arrived (m, &at);
     s_message_t message = { 0 };
     bool has_message = m->fifo_len > 0;
     if (has_message)
@@ -332,6 +353,7 @@ s_tick (lc_sim_t *self, s_machine_t *m, lc_sim_time_t at, lc_sim_sink_fn *sink, 
 static int
 s_stop (lc_sim_t *self, s_machine_t *m, lc_sim_time_t end, lc_sim_sink_fn *sink, void *arg)
 {
+    s_take_arrived (m, NULL);
     lc_sim_time_t at = lc_sim_time_cmp (m->last, end) > 0 ? m->last : end;
     size_t left = m->fifo_len;
     for (size_t i = 0; i < left; i++) {
@@ -363,20 +385,14 @@ lc_sim_run (lc_sim_t *self, lc_sim_sink_fn *sink, void *arg)
         rc = sink (arg, row);
         s_schedule_tick (self, m);
     }
-    while (self->heap_len && rc == 0) {
-        s_event_t event = s_pop (self);
-        s_machine_t *m = &self->machines [event.machine];
-        if (event.order >= S_TICK_ORDER)
-            rc = s_tick (self, m, event.at, sink, arg);
-        else {
-            s_fifo_push (m, &event.message);
-            m->last = event.at;
-        }
+    while (self->ticks.len && rc == 0) {
+        s_event_t event = s_pop (&self->ticks);
+        rc = s_tick (self, &self->machines [event.machine], event.at, sink, arg);
     }
     //  The end of the run in whole nanoseconds (a duration of 1e9 s fits)
     lc_sim_time_t end = { llround (self->config.duration * (double) S_NS_PER_SEC), 0, 1 };
     for (uint32_t i = 0; i < count && rc == 0; i++)
         rc = s_stop (self, &self->machines [i], end, sink, arg);
-    self->heap_len = 0;
+    self->ticks.len = 0;
     return rc;
 }
