@@ -10,6 +10,7 @@
 #include "lc_compare.h"
 #include "lc_simulate.h"
 #include "lc_study.h"
+#include "lc_diverge.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@ typedef struct {
 static const s_command_t s_commands [] = {
     { "machine", lc_machine_main, "run one model machine" },
     { "simulate", lc_simulate_main, "run the model on a virtual clock, as a run directory" },
+    { "diverge", lc_diverge_main, "where a real run's history parts from the simulated one" },
     { "analyze", lc_analyze_main, "check a run's logs and report on it" },
     { "keygen",  lc_keygen_main,  "write a CURVE certificate pair" },
     { "cluster", lc_cluster_main, "check a cluster file, list its machines' hosts" },

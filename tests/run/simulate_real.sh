@@ -14,7 +14,8 @@
 #    its receiver before that one's next tick, as in the simulation with a
 #    1 us delay. So the rows of the ticks before 1 s (2 + 3 + 4 of them)
 #    must agree in event, tick, clock, queue, peer and msg. From t = 1 s on,
-#    ties decide, and the histories may part (docs/simulate.md).
+#    ties decide, and the histories may part (docs/simulate.md). `lclock
+#    diverge` must count at least those rows as identical.
 . "$LC_SOURCE/tests/lib/run.sh"
 
 # 1. Rates and rolls: 4 machines at speed 20 for 10 model seconds
@@ -50,6 +51,12 @@ for i in 1 2 3 4; do
 done
 [ "$compared" -ge 40 ] || fail "only $compared rolls compared"
 
+# A simulated run against itself: every row identical
+"$LCLOCK" diverge "$LC_WORK/sim4" "$LC_WORK/sim4" >"$LC_WORK/self.txt" || fail "diverge exited $?"
+grep -q "^1 run: \([0-9]*\) of \1 rows identical before the first divergence (100.0%)$" \
+    "$LC_WORK/self.txt" || fail "a run against itself: $(cat "$LC_WORK/self.txt")"
+grep -q "first divergence by cause: none 4$" "$LC_WORK/self.txt" || fail "causes: $(cat "$LC_WORK/self.txt")"
+
 # 2. Row for row before the first tie: rates 3, 4, 5, roll 3, speed 1, 1 s
 seed=5
 rates=(0 3 4 5)
@@ -82,4 +89,19 @@ for i in 1 2 3; do
     rows=$((rows + $(wc -l <"$LC_WORK/sim-$i.early")))
 done
 grep -q '^recv,' "$LC_WORK"/sim-*.early || fail "no message was received in the compared rows"
+
+# lclock diverge counts at least those rows for each machine, names a
+# cause for each, and refuses two runs that are not the same run
+"$LCLOCK" diverge "$LC_WORK/real3" "$LC_WORK/sim3" --json >"$LC_WORK/diverge.json" \
+    || fail "diverge exited $?"
+for i in 1 2 3; do
+    identical=$(grep -A4 "\"machine\": $i," "$LC_WORK/diverge.json" | sed -n 's/.*"identical": \([0-9]*\).*/\1/p')
+    [ "${identical:-0}" -ge "${rates[i]}" ] \
+        || fail "diverge: machine $i identical for ${identical:-?} rows, expected at least ${rates[i]}"
+done
+grep -q '"cause": "' "$LC_WORK/diverge.json" || fail "diverge named no cause"
+rc=0
+"$LCLOCK" diverge "$LC_WORK/real3" "$LC_WORK/sim4" >/dev/null 2>"$LC_WORK/diverge.err" || rc=$?
+[ "$rc" = 2 ] || fail "diverge of two different runs: exit $rc, expected 2"
+grep -q "not the same run" "$LC_WORK/diverge.err" || fail "diverge: $(cat "$LC_WORK/diverge.err")"
 echo "simulate_real: ok ($compared rolls, $rows rows agree)"
