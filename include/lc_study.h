@@ -32,6 +32,8 @@ typedef struct {
 typedef struct {
     char name [LC_LABEL_MAX + 1];   //  the study's name: studies/NAME
     uint64_t seed;                  //  seed of trial 1
+    bool simulated;                 //  its runs are lclock simulate's
+                                    //  (lc_study_simulated)
     lc_condition_t *conditions;     //  in the file's order
     size_t condition_count;
 } lc_study_t;
@@ -48,11 +50,18 @@ void
 void
     lc_study_quick (lc_study_t *self);
 
-//  Wall seconds the study's runs take, not counting start and stop.
+//  The runs are simulated (launch/study.sh --simulate): every condition's
+//  speed becomes 1, the simulator's, and a trial is done only when its
+//  run.json says simulated.
+void
+    lc_study_simulated (lc_study_t *self);
+
+//  Wall seconds the study's runs take, not counting start and stop (0
+//  when simulated: a simulated minute takes about a millisecond).
 double
     lc_study_wall_seconds (const lc_study_t *self);
 
-//  `lclock plan FILE [--quick] [--out DIR]`. Returns the exit status: 0,
+//  `lclock plan FILE [--quick] [--simulate] [--out DIR]`. Returns the exit status: 0,
 //  or 2 after one line on stderr.
 int
     lc_study_main (int argc, char *argv []);

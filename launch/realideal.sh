@@ -38,7 +38,7 @@ seconds.
                    runs/realideal-YYYYmmdd-HHMMSS): seed-N/real, the
                    simulated runs ideal/trial-1..K, diverge.txt and
                    diverge.json
-  --help           this text
+  -h, --help       this text
 
 Environment: LCLOCK=PATH uses that lclock binary instead of building one.
 Exit status: 0 compared; 1 a run failed; 2 a bad option.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # launch/study.sh - a whole study from a study file: every condition x
-# trial run on loopback (launch/run3.sh), each analyzed, then compared
-# (lclock compare). Finished trials are kept: run it again to resume.
+# trial run on loopback (launch/run3.sh) or simulated (lclock simulate,
+# --simulate), each analyzed, then compared (lclock compare). Finished
+# trials are kept: run it again to resume.
 # `launch/study.sh --help` tells the options; docs/study.md the file.
 set -euo pipefail
 
@@ -14,7 +15,7 @@ OVERHEAD_GUESS=3
 
 usage () {
     cat <<EOF
-usage: $lc_self FILE [--out DIR] [--quick]
+usage: $lc_self FILE [--out DIR] [--quick] [--simulate]
 
 Runs every condition x trial of the study FILE on this host with
 run3.sh, into DIR/CONDITION/trial-T/ (each with its run.json, labelled by
@@ -22,9 +23,12 @@ its condition, and analyzed), then runs 'lclock compare' over DIR and says
 where comparison.md is. Trial T of every condition uses seed + T - 1.
 
   FILE         the study file (docs/study.md; 'lclock plan FILE' checks it)
-  --out DIR    the study's folder (default: studies/NAME, or
-               studies/NAME-quick with --quick)
+  --out DIR    the study's folder (default: studies/NAME, with -quick
+               and -simulated appended for --quick and --simulate)
   --quick      a smoke test: every run at most 5 model seconds
+  --simulate   run every trial on the simulator (lclock simulate) instead:
+               the same seeds and settings, speed ignored, milliseconds
+               a trial
   --help       this text
 
 Run it again with the same FILE and DIR to resume: finished trials are
@@ -44,11 +48,12 @@ EOF
 # ---------------------------------------------------------------------------
 #  Options
 
-file="" out="" quick=()
+file="" out="" quick=() simulate=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --help|-h) usage; exit 0 ;;
         --quick) quick=(--quick); shift ;;
+        --simulate) simulate=(--simulate); shift ;;
         --out) if [ $# -lt 2 ] || [ -z "$2" ]; then usage_error "--out needs a directory"; fi
                out=$2; shift 2 ;;
         --out=*) out=${1#--out=}; [ -n "$out" ] || usage_error "--out needs a directory"
@@ -59,6 +64,13 @@ while [ $# -gt 0 ]; do
     esac
 done
 [ -n "$file" ] || usage_error "expected a study FILE (see $lc_self --help)"
+#  pace: wall seconds per model second of a trial (duration / speed for a
+#  real run; a simulated one takes about a millisecond), and how a trial
+#  is told
+pace=1 how="at speed"
+if [ ${#simulate[@]} -gt 0 ]; then
+    pace=0 how="simulated, speed" OVERHEAD_GUESS=0
+fi
 
 if [ -n "${LCLOCK:-}" ]; then
     [ -x "$LCLOCK" ] || die "LCLOCK=$LCLOCK is not an executable"
@@ -72,13 +84,14 @@ lclock=$LCLOCK
 # ---------------------------------------------------------------------------
 #  The plan: lclock reads the study file (lclock plan), this script runs it
 
-plan=$("$lclock" plan "$file" "${quick[@]}") || exit 2
+plan=$("$lclock" plan "$file" "${quick[@]}" "${simulate[@]}") || exit 2
 read -r _ name _ _ <<<"$plan"
 [ ${#quick[@]} -eq 0 ] || name=$name-quick
+[ ${#simulate[@]} -eq 0 ] || name=$name-simulated
 out=${out:-$lc_studies/$name}
 mkdir -p "$out" || die "cannot make $out"
 out=$(cd "$out" && pwd)
-plan=$("$lclock" plan "$file" "${quick[@]}" --out "$out") || exit 2
+plan=$("$lclock" plan "$file" "${quick[@]}" "${simulate[@]}" --out "$out") || exit 2
 
 conditions=()           #  in the file's order
 declare -A seen=()
@@ -93,14 +106,15 @@ while read -r kind cond t _ _ _ _ _ duration speed state; do
     seen[$cond]=1
     if [ "$state" = todo ]; then
         todo=$((todo + 1))
-        todo_wall=$(awk -v a="$todo_wall" -v d="$duration" -v s="$speed" 'BEGIN { print a + d / s }')
+        todo_wall=$(awk -v a="$todo_wall" -v d="$duration" -v s="$speed" -v p="$pace" \
+            'BEGIN { print a + p * d / s }')
     fi
 done <<<"$plan"
 runs=$(grep -c '^trial ' <<<"$plan")
 say "study $name: ${#conditions[@]} conditions, $runs trials ($((runs - todo)) already done), into $out"
 
 # ---------------------------------------------------------------------------
-#  One trial: the one place that makes a run (a simulator can take its place)
+#  One trial: the one place that makes a run, real or simulated
 
 #  run_trial DIR CONDITION SEED MACHINES RATE RATES ROLL DURATION SPEED:
 #  makes the run directory DIR, analyzed, with its run.json; returns the
@@ -108,19 +122,24 @@ say "study $name: ${#conditions[@]} conditions, $runs trials ($((runs - todo)) a
 #  own (Ctrl-C reaches only this script, which forwards it once).
 run_trial () {
     local dir=$1 cond=$2 seed=$3 machines=$4 rate=$5 rates=$6 roll=$7 duration=$8 speed=$9
-    local args=(--out "$dir" --label "$cond" --seed "$seed" --roll "$roll"
-                --duration "$duration" --speed "$speed")
+    local args=(--label "$cond" --seed "$seed" --roll "$roll" --duration "$duration")
     if [ "$rates" = - ]; then
         args+=(--machines "$machines" --rate "$rate")
     else
         args+=(--rates "$rates")
     fi
-    LCLOCK_LAUNCHER=study "$top/launch/run3.sh" "${args[@]}"
+    if [ ${#simulate[@]} -gt 0 ]; then
+        #  The simulator's run.json says launcher simulate, simulated true;
+        #  no plots per trial (the comparison draws its own)
+        "$lclock" simulate "${args[@]}" --log-dir "$dir" && "$lclock" analyze "$dir" --no-plots
+    else
+        LCLOCK_LAUNCHER=study "$top/launch/run3.sh" "${args[@]}" --out "$dir" --speed "$speed"
+    fi
 }
 
 #  trial_state CONDITION T: done, other or todo, as lclock plan sees it now
 trial_state () {
-    "$lclock" plan "$file" "${quick[@]}" --out "$out" \
+    "$lclock" plan "$file" "${quick[@]}" "${simulate[@]}" --out "$out" \
         | awk -v c="$1" -v t="$2" '$1 == "trial" && $2 == c && $3 == t { print $NF }'
 }
 
@@ -157,12 +176,12 @@ while read -r kind cond t seed machines rate rates roll duration speed state; do
     #  started) is made again from nothing
     rm -rf "$dir" "$log"
     mkdir -p "$out/$cond"
-    wall=$(awk -v d="$duration" -v s="$speed" 'BEGIN { print d / s }')
+    wall=$(awk -v d="$duration" -v s="$speed" -v p="$pace" 'BEGIN { print p * d / s }')
     overhead=$OVERHEAD_GUESS
     [ "$done_now" -eq 0 ] || overhead=$((spent_overhead / done_now))
     left=$(awk -v w="$todo_wall" -v n="$((todo - done_now))" -v o="$overhead" \
         'BEGIN { printf "%d", w + n * o }')
-    say "[$((done_now + 1))/$todo] $cond trial $t (seed $seed, ${machines} machines, rate ${rates/#-/$rate}, roll $roll, ${duration} s at speed $speed): about $(fmt_time "$left") left"
+    say "[$((done_now + 1))/$todo] $cond trial $t (seed $seed, ${machines} machines, rate ${rates/#-/$rate}, roll $roll, ${duration} s $how $speed): about $(fmt_time "$left") left"
     t0=$(date +%s)
     set -m                      #  its own process group
     run_trial "$dir" "$cond" "$seed" "$machines" "$rate" "$rates" "$roll" "$duration" \
@@ -194,7 +213,7 @@ while read -r kind cond t seed machines rate rates roll duration speed state; do
     done_now=$((done_now + 1))
     if [ "$rc" -ne 0 ]; then
         failed=$((failed + 1))
-        echo "$me: $cond trial $t: run3.sh exited $rc; see $log" >&2
+        echo "$me: $cond trial $t: exited $rc; see $log" >&2
     fi
 done <<<"$plan"
 trap - INT TERM

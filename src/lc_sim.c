@@ -12,6 +12,7 @@
 */
 #include "lc_sim.h"
 #include "lc_alloc.h"
+#include "lc_inbox.h"
 #include "lc_model.h"
 
 #include <assert.h>
@@ -22,14 +23,7 @@
 #define S_NS_PER_SEC    1000000000ULL
 #define S_NETWORK_ID    0           //  the network's RNG stream: no machine
                                     //  has id 0
-#define S_FIFO_FIRST    64          //  first size of a receive buffer
 
-//  A message in a buffer
-typedef struct {
-    uint32_t sender;            //  sender id
-    uint64_t seq;               //  sender's sequence number
-    uint64_t clock;             //  clock carried
-} s_message_t;
 
 //  A tick or an arrival, in a heap
 typedef struct {
@@ -37,7 +31,7 @@ typedef struct {
     uint64_t order;             //  at equal times: ticks by machine id,
                                 //  arrivals by send number
     uint32_t machine;           //  tick: index of the machine
-    s_message_t message;        //  arrival: the message
+    lc_inbox_item_t message;        //  arrival: the message
 } s_event_t;
 
 typedef struct {
@@ -49,10 +43,8 @@ typedef struct {
 typedef struct {
     lc_model_t model;           //  rate, tick, clock, seq, RNG
     uint64_t ticks_due;         //  floor (rate x duration)
-    s_message_t *fifo;          //  the receive buffer, a ring
-    size_t fifo_size;           //  ring slots, a power of two
-    size_t fifo_head;           //  oldest message
-    size_t fifo_len;            //  messages in the buffer: the queue
+    lc_inbox_t inbox;           //  the receive buffer: its length is the
+                                //  queue
     s_heap_t inbound;           //  messages on their way to it
     lc_sim_time_t last;         //  its last tick or arrival so far
     lc_sim_totals_t totals;     //  for its summary
@@ -160,42 +152,24 @@ s_pop (s_heap_t *heap)
 //  The receive buffer
 
 static void
-s_fifo_push (s_machine_t *m, const s_message_t *message)
+s_arrived (s_machine_t *m, const s_event_t *arrival)
 {
-    if (m->fifo_len == m->fifo_size) {
-        size_t size = m->fifo_size ? m->fifo_size * 2 : S_FIFO_FIRST;
-        s_message_t *grown = lc_malloc (size * sizeof *grown);
-        for (size_t i = 0; i < m->fifo_len; i++)
-            grown [i] = m->fifo [(m->fifo_head + i) & (m->fifo_size - 1)];
-        free (m->fifo);
-        m->fifo = grown;
-        m->fifo_size = size;
-        m->fifo_head = 0;
-    }
-    m->fifo [(m->fifo_head + m->fifo_len++) & (m->fifo_size - 1)] = *message;
-}
-
-static s_message_t
-s_fifo_pop (s_machine_t *m)
-{
-    assert (m->fifo_len);
-    s_message_t message = m->fifo [m->fifo_head];
-    m->fifo_head = (m->fifo_head + 1) & (m->fifo_size - 1);
-    m->fifo_len--;
-    return message;
+    if (lc_sim_time_cmp (arrival->at, m->last) > 0)
+        m->last = arrival->at;
 }
 
 //  Every message that has arrived at m by time at (all, when at is NULL)
-//  into its buffer, in order of arrival and then of sending
+//  into its buffer, in order of arrival and then of sending. A buffer
+//  holding LC_QUEUE_MAX messages takes no more, as a machine's does: the
+//  rest wait on their way, and are left unread at the stop.
 static void
 s_take_arrived (s_machine_t *m, const lc_sim_time_t *at)
 {
     while (m->inbound.len
-       &&  (!at || lc_sim_time_cmp (m->inbound.items [0].at, *at) <= 0)) {
+       &&  (!at || lc_sim_time_cmp (m->inbound.items [0].at, *at) <= 0)
+       &&  lc_inbox_push (&m->inbox, &m->inbound.items [0].message)) {
         s_event_t arrival = s_pop (&m->inbound);
-        s_fifo_push (m, &arrival.message);
-        if (lc_sim_time_cmp (arrival.at, m->last) > 0)
-            m->last = arrival.at;
+        s_arrived (m, &arrival);
     }
 }
 
@@ -237,7 +211,7 @@ lc_sim_destroy (lc_sim_t **self_p)
     if (self_p && *self_p) {
         lc_sim_t *self = *self_p;
         for (uint32_t i = 0; i < self->config.machines; i++) {
-            free (self->machines [i].fifo);
+            lc_inbox_reset (&self->machines [i].inbox);
             free (self->machines [i].inbound.items);
         }
         free (self->machines);
@@ -267,7 +241,7 @@ s_row (lc_sim_t *self, s_machine_t *m, lc_event_t event, lc_sim_time_t at)
     row->event = event;
     row->tick = m->model.tick;
     row->clock = m->model.clock;
-    row->queue = m->fifo_len;
+    row->queue = m->inbox.length;
     row->peer_count = 0;
     row->has_msg = false;
     m->totals.rows++;
@@ -276,7 +250,7 @@ s_row (lc_sim_t *self, s_machine_t *m, lc_event_t event, lc_sim_time_t at)
 
 //  A recv or unread row: the message's sender, id and clock
 static void
-s_row_message (lc_row_t *row, const s_message_t *message)
+s_row_message (lc_row_t *row, const lc_inbox_item_t *message)
 {
     row->peer_count = 1;
     row->peers [0] = (uint16_t) message->sender;
@@ -326,10 +300,10 @@ static int
 s_tick (lc_sim_t *self, s_machine_t *m, lc_sim_time_t at, lc_sim_sink_fn *sink, void *arg)
 {
     s_take_arrived (m, &at);
-    s_message_t message = { 0 };
-    bool has_message = m->fifo_len > 0;
+    lc_inbox_item_t message = { 0 };
+    bool has_message = m->inbox.length > 0;
     if (has_message)
-        message = s_fifo_pop (m);
+        message = lc_inbox_pop (&m->inbox);
     lc_model_step_t step = lc_model_tick (&m->model, has_message, message.clock);
     m->last = at;
     lc_row_t *row;
@@ -354,16 +328,26 @@ static int
 s_stop (lc_sim_t *self, s_machine_t *m, lc_sim_time_t end, lc_sim_sink_fn *sink, void *arg)
 {
     s_take_arrived (m, NULL);
+    //  What a full buffer could not take has arrived all the same
+    for (size_t i = 0; i < m->inbound.len; i++)
+        s_arrived (m, &m->inbound.items [i]);
     lc_sim_time_t at = lc_sim_time_cmp (m->last, end) > 0 ? m->last : end;
-    size_t left = m->fifo_len;
+    size_t left = m->inbox.length + m->inbound.len;
     for (size_t i = 0; i < left; i++) {
         lc_row_t *row = s_row (self, m, LC_EV_UNREAD, at);
-        s_row_message (row, &m->fifo [(m->fifo_head + i) & (m->fifo_size - 1)]);
+        if (i < m->inbox.length)
+            s_row_message (row, lc_inbox_at (&m->inbox, i));
+        else {
+            s_event_t arrival = s_pop (&m->inbound);
+            s_row_message (row, &arrival.message);
+        }
+        row->queue = left;
         int rc = sink (arg, row);
         if (rc)
             return rc;
     }
     lc_row_t *row = s_row (self, m, LC_EV_STOP, at);
+    row->queue = left;
     m->totals.ticks = m->model.tick;
     m->totals.unread = left;
     m->totals.final_clock = m->model.clock;

@@ -23,7 +23,7 @@
     each other at one level, and the nearer one wins. Values are checked
     with lc_value (the ranges of `lclock machine`).
 
-    `lclock plan FILE [--quick] [--out DIR]` prints the plan that
+    `lclock plan FILE [--quick] [--simulate] [--out DIR]` prints the plan that
     launch/study.sh carries out, one line per run (docs/study.md):
 
         study NAME RUNS WALL_SECONDS
@@ -32,8 +32,9 @@
     RATES is `-` without fixed rates. STATE, with --out, says what
     DIR/CONDITION/trial-T holds: `done` (analyzed, its run.json has these
     settings and every machine ran to its end), `other` (a run with other
-    settings: refuse to mix them), `todo` (anything else); without --out
-    it is always `todo`.
+    settings, or real where the plan is simulated or the other way round:
+    refuse to mix them), `todo` (anything else); without --out it is
+    always `todo`. --simulate plans simulated runs: speed 1 everywhere.
 */
 #include "lc_study.h"
 #include "lc_zpl.h"
@@ -413,10 +414,20 @@ lc_study_quick (lc_study_t *self)
                                               LC_QUICK_DURATION);
 }
 
+void
+lc_study_simulated (lc_study_t *self)
+{
+    self->simulated = true;
+    for (size_t i = 0; i < self->condition_count; i++)
+        self->conditions [i].speed = 1;
+}
+
 double
 lc_study_wall_seconds (const lc_study_t *self)
 {
     double wall = 0;
+    if (self->simulated)
+        return 0;
     for (size_t i = 0; i < self->condition_count; i++)
         wall += self->conditions [i].trials * self->conditions [i].duration
               / self->conditions [i].speed;
@@ -447,7 +458,8 @@ s_same_rates (const lc_condition_t *condition, const lc_runinfo_t *requested)
 
 //  done, other or todo: what DIR/CONDITION/trial-T holds
 static const char *
-s_state (const char *out, const lc_condition_t *condition, uint32_t trial, uint64_t seed)
+s_state (const lc_study_t *study, const char *out, const lc_condition_t *condition,
+         uint32_t trial, uint64_t seed)
 {
     char dir [S_PATH_MAX];
     snprintf (dir, sizeof dir, "%s/%s/trial-%u", out, condition->name, trial);
@@ -462,7 +474,8 @@ s_state (const char *out, const lc_condition_t *condition, uint32_t trial, uint6
              && requested->roll == condition->roll
              && requested->duration == condition->duration
              && requested->speed == condition->speed
-             && requested->has_seed && requested->seed == seed;
+             && requested->has_seed && requested->seed == seed
+             && requested->simulated == study->simulated;
     lc_runinfo_destroy (&requested);
     if (!same)
         return "other";
@@ -503,13 +516,13 @@ s_plan_print (const lc_study_t *self, const char *out, FILE *file)
             fprintf (file, "trial %s %u %" PRIu64 " %u %s %s %u %s %s %s\n",
                      condition->name, t, seed, condition->machines, rate, rates,
                      condition->roll, duration, speed,
-                     out ? s_state (out, condition, t, seed) : "todo");
+                     out ? s_state (self, out, condition, t, seed) : "todo");
         }
     }
 }
 
 static const char *s_help =
-"usage: lclock plan FILE [--quick] [--out DIR]\n"
+"usage: lclock plan FILE [--quick] [--simulate] [--out DIR]\n"
 "\n"
 "Checks a study file and prints its plan, the runs launch/study.sh makes:\n"
 "  study NAME RUNS WALL_SECONDS\n"
@@ -518,6 +531,8 @@ static const char *s_help =
 "without fixed rates). Trial T uses seed + T - 1 in every condition.\n"
 "\n"
 "  --quick      shorten every run to at most 5 model seconds\n"
+"  --simulate   plan simulated runs (lclock simulate): speed 1, and a trial\n"
+"               is done only if it was simulated\n"
 "  --out DIR    the study's folder: STATE says what DIR/CONDITION/trial-T\n"
 "               holds: done (analyzed, these settings, ran to its end),\n"
 "               other (a run with other settings) or todo\n"
@@ -531,12 +546,13 @@ lc_study_main (int argc, char *argv [])
 {
     static const struct option longs [] = {
         { "quick", no_argument,       NULL, 'q' },
+        { "simulate", no_argument,    NULL, 's' },
         { "out",   required_argument, NULL, 'o' },
         { "help",  no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
     const char *out = NULL;
-    bool quick = false;
+    bool quick = false, simulated = false;
     optind = 1;
     opterr = 0;
     int opt;
@@ -547,6 +563,9 @@ lc_study_main (int argc, char *argv [])
         }
         if (opt == 'q')
             quick = true;
+        else
+        if (opt == 's')
+            simulated = true;
         else
         if (opt == 'o')
             out = optarg;
@@ -567,6 +586,8 @@ lc_study_main (int argc, char *argv [])
         return LC_EXIT_USAGE;
     if (quick)
         lc_study_quick (study);
+    if (simulated)
+        lc_study_simulated (study);
     s_plan_print (study, out, stdout);
     lc_study_destroy (&study);
     return LC_EXIT_OK;
