@@ -152,7 +152,9 @@ lc_json_round (double value)
 {
     if (!isfinite (value))
         return json_null ();
-    return json_real (round (value * 1e6) / 1e6);
+    //  Beyond 2^53 there are no decimals to round, and value * 1e6 could
+    //  overflow to infinity, which JSON cannot hold
+    return json_real (fabs (value) < 0x1p53 ? round (value * 1e6) / 1e6 : value);
 }
 
 json_t *

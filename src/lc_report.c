@@ -676,7 +676,7 @@ s_plots_for (const lc_run_t *run, FILE *gp, const char *dir, const char *ext)
     fprintf (gp, "\nunset logscale y\nset yrange [*:*]\n");
 
     fprintf (gp, "set output '%s/spacetime.%s'\nset title '%s, model seconds %g to %g'\n"
-             "set xlabel 'model seconds'\nset ylabel ''\nset xrange [%g:%g]\n"
+             "set xlabel 'model seconds'\nset ylabel ''\nset xrange [%.17g:%.17g]\n"
              "set yrange [0.5:%zu.5]\nset ytics (",
              dir, ext, s_plot_titles [4], run->window_from, run->window_to,
              run->window_from, run->window_to, run->count);
@@ -684,7 +684,7 @@ s_plots_for (const lc_run_t *run, FILE *gp, const char *dir, const char *ext)
         fprintf (gp, "%s'm%u' %zu", i ? ", " : "", run->machines [i].id, i + 1);
     fprintf (gp, ")\nunset grid\n");
     for (size_t i = 0; i < run->count; i++)
-        fprintf (gp, "set arrow from %g,%zu to %g,%zu nohead lc rgb 'gray'\n",
+        fprintf (gp, "set arrow from %.17g,%zu to %.17g,%zu nohead lc rgb 'gray'\n",
                  run->window_from, i + 1, run->window_to, i + 1);
     size_t events, arrows;
     bool truncated;

@@ -151,6 +151,9 @@ grep -q "gnuplot failed" "$LC_WORK/badplots.err" || fail "a failing gnuplot: $(c
 if command -v gnuplot >/dev/null; then
     run_lclock emptywindow analyze "$LC_FIXTURES/clean" --out "$LC_WORK/emptywindow" --window 100:200
     [ "$rc" = 0 ] || fail "--window 100:200: exit $rc: $(cat "$LC_WORK/emptywindow.err")"
+    # two bounds that %g would print alike
+    run_lclock farwindow analyze "$LC_FIXTURES/clean" --out "$LC_WORK/farwindow" --window 999999999:1e9
+    [ "$rc" = 0 ] || fail "--window 999999999:1e9: exit $rc: $(cat "$LC_WORK/farwindow.err")"
     fresh noticks
     for i in 1 2 3; do
         sed -i '/,start,/!{/^time,/!d}' "$LC_WORK/noticks/machine-$i.csv"
