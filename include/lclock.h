@@ -100,6 +100,15 @@
 #define LC_RCVHWM               10000   //  messages queued by ZMQ for us
 #define LC_MAXMSGSIZE           1024    //  bytes; bigger drops the connection
 #define LC_READ_BATCH           256     //  messages taken per reader call
+#define LC_TICK_BATCH_US        1000    //  ticks behind schedule run back to
+                                        //  back for at most the tick period,
+                                        //  and at least this long ...
+#define LC_SIGNAL_MS            100     //  ... and at most this long, before
+                                        //  signals and messages get a turn
+#define LC_SOCKETS_BASE         32      //  ZeroMQ sockets besides the peers'
+#define LC_SOCKETS_PER_PEER     3       //  PUSH, its monitor, libzmq's end of it
+#define LC_FDS_BASE             64      //  file descriptors besides the peers'
+#define LC_FDS_PER_PEER         5       //  3 sockets, a connection out and in
 #define LC_REPORT_EVERY_MS      1000    //  bad-input reports on stderr at most
                                         //  once per this period
 

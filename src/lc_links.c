@@ -226,10 +226,16 @@ lc_links_read (lc_links_t *self, lc_wire_msg_t *msg, size_t *idx, const char **r
         data [i] = zmq_msg_data (&frames.parts [i]);
         size [i] = zmq_msg_size (&frames.parts [i]);
     }
-    int rc = frames.bytes > LC_WIRE_MESSAGE_MAX ? -1
-           : lc_wire_decode (frames.count, data, size, msg, reason);
-    if (frames.bytes > LC_WIRE_MESSAGE_MAX)
+    int rc = lc_wire_decode (kept, data, size, msg, reason);
+    if (frames.count > LC_WIRE_FRAMES) {
+        rc = -1;
+        *reason = "wrong frame count";
+    }
+    else
+    if (frames.bytes > LC_WIRE_MESSAGE_MAX) {
+        rc = -1;
         *reason = "message too large";
+    }
     for (size_t i = 0; i < kept; i++)
         zmq_msg_close (&frames.parts [i]);
 

@@ -38,7 +38,10 @@
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 
 typedef enum {
@@ -73,6 +76,8 @@ typedef struct {
     lc_bench_t *bench;          //  arrival times (lclock_bench only), or NULL
     char *csv_path;             //  log-dir/machine-ID.csv
     char *json_path;            //  log-dir/machine-ID.json
+    char *lock_path;            //  log-dir/machine-ID.lock
+    int lock_fd;                //  held (flock) while the process runs
     bool refusing;              //  a peer has other run settings: exit 2
                                 //  once the peer has heard ours
     bool ended;                 //  leave the loop
@@ -298,7 +303,10 @@ s_stop (s_machine_t *self, lc_stop_reason_t reason)
     self->barrier.phase = LC_BARRIER_DRAIN;
     self->summary.stop_reason = reason;
     zloop_poller_end (self->loop, &self->tick_item);
-    lc_delivery_drain (&self->delivery);
+    //  What is taken from now on will be unread rows: acknowledged as
+    //  logged, unless the log cannot be written any more
+    if (self->log)
+        lc_delivery_drain (&self->delivery);
     s_broadcast (self, LC_MSG_BYE);
     self->grace_timer = zloop_timer (self->loop, LC_GRACE_MS, 1, s_on_drained, self);
 }
@@ -389,6 +397,16 @@ s_run_tick (s_machine_t *self)
         s_send_event (self, &step);
 }
 
+//  How long ticks may run back to back before the loop gets a turn
+static int64_t
+s_batch_ns (s_machine_t *self)
+{
+    int64_t period = (int64_t) self->schedule.period_ns;
+    if (period < LC_TICK_BATCH_US * 1000LL)
+        return LC_TICK_BATCH_US * 1000LL;
+    return period < LC_SIGNAL_MS * 1000000LL ? period : LC_SIGNAL_MS * 1000000LL;
+}
+
 static int
 s_on_tick (zloop_t *loop, zmq_pollitem_t *item, void *arg)
 {
@@ -399,8 +417,13 @@ s_on_tick (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     //  A tick sees every message that had arrived by then
     s_take_messages (self);
     int64_t now = lc_mono_ns ();
+    //  Behind schedule, due ticks run back to back; the loop gets a turn
+    //  at least every tick period (LC_TICK_BATCH_US at the shortest, 100 ms
+    //  at the longest), so that signals and messages are never kept waiting
+    int64_t until = now + s_batch_ns (self);
     while (self->phase == S_RUN && self->model.tick < self->schedule.ticks
-    &&     lc_schedule_due (&self->schedule, self->model.tick + 1) <= now) {
+    &&     lc_schedule_due (&self->schedule, self->model.tick + 1) <= now
+    &&     now <= until) {
         lc_schedule_ran (&self->schedule, self->model.tick + 1, now);
         s_run_tick (self);
         now = lc_mono_ns ();
@@ -862,6 +885,35 @@ s_load_resume (s_machine_t *self)
     return 0;
 }
 
+//  One live process per machine id and log folder: a lock on
+//  log-dir/machine-ID.lock, taken before any of its files is touched and
+//  held until the process ends (the kernel lets go of it if it crashes)
+static int
+s_lock (s_machine_t *self)
+{
+    self->lock_path = zsys_sprintf ("%s/machine-%u.lock", self->config->log_dir,
+                                    self->config->id);
+    self->lock_fd = open (self->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (self->lock_fd < 0) {
+        lc_notice_say (&self->notice, "cannot create %s: %s", self->lock_path,
+                       strerror (errno));
+        return -1;
+    }
+    if (flock (self->lock_fd, LOCK_EX | LOCK_NB) == 0)
+        return 0;
+    if (errno == EWOULDBLOCK)
+        lc_notice_say (&self->notice, "machine %u is already running with --log-dir %s "
+                       "(%s is locked); stop it first, or give this one another id",
+                       self->config->id, self->config->log_dir, self->lock_path);
+    else
+        lc_notice_say (&self->notice, "cannot lock %s: %s", self->lock_path,
+                       strerror (errno));
+    close (self->lock_fd);
+    self->lock_fd = -1;
+    zstr_free (&self->lock_path);   //  not ours to remove
+    return -1;
+}
+
 //  Creates the log directory and refuses an existing log (docs/log-format.md)
 static int
 s_prepare_logs (s_machine_t *self)
@@ -874,6 +926,8 @@ s_prepare_logs (s_machine_t *self)
     }
     self->csv_path = zsys_sprintf ("%s/machine-%u.csv", config->log_dir, config->id);
     self->json_path = zsys_sprintf ("%s/machine-%u.json", config->log_dir, config->id);
+    if (s_lock (self))
+        return LC_EXIT_USAGE;
     if (config->resume) {
         if (!zsys_file_exists (self->csv_path)) {
             lc_notice_say (&self->notice, "--resume: %s does not exist; nothing to resume",
@@ -895,6 +949,57 @@ s_prepare_logs (s_machine_t *self)
         return LC_EXIT_USAGE;
     }
     return 0;
+}
+
+//  ZeroMQ's socket limit (czmq's default is 1024) and the process's file
+//  descriptors, for this many peers: each takes a PUSH socket, its monitor
+//  and libzmq's end of that monitor, a connection out and one in
+static int
+s_check_limits (s_machine_t *self)
+{
+    size_t peers = self->barrier.peer_count;
+    zsys_set_max_sockets (LC_SOCKETS_BASE + LC_SOCKETS_PER_PEER * peers);
+    rlim_t need = (rlim_t) (LC_FDS_BASE + LC_FDS_PER_PEER * peers);
+    struct rlimit limit;
+    if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= need)
+        return 0;
+    if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < need) {
+        lc_notice_say (&self->notice, "%zu peers need %llu file descriptors, but the "
+                       "limit is %llu (ulimit -Hn); raise it, or run fewer machines",
+                       peers, (unsigned long long) need,
+                       (unsigned long long) limit.rlim_max);
+        return -1;
+    }
+    limit.rlim_cur = need;
+    if (setrlimit (RLIMIT_NOFILE, &limit) != 0) {
+        lc_notice_say (&self->notice, "%zu peers need %llu file descriptors: cannot "
+                       "raise the limit: %s", peers, (unsigned long long) need,
+                       strerror (errno));
+        return -1;
+    }
+    return 0;
+}
+
+//  True if endpoint is on this host only (loopback, ipc, inproc)
+static bool
+s_local_endpoint (const char *endpoint)
+{
+    return strncmp (endpoint, "ipc://", 6) == 0 || strncmp (endpoint, "inproc://", 9) == 0
+        || strncmp (endpoint, "tcp://127.", 10) == 0
+        || strncmp (endpoint, "tcp://localhost:", 16) == 0
+        || strncmp (endpoint, "tcp://[::1]:", 12) == 0;
+}
+
+//  IPv6 where an endpoint asks for it: libzmq opens IPv4 sockets only
+//  unless told (and a wildcard bind then takes both)
+static void
+s_want_ipv6 (s_machine_t *self)
+{
+    bool ipv6 = strchr (self->config->bind, '[') != NULL;
+    for (size_t i = 0; i < self->config->peer_count; i++)
+        ipv6 |= strchr (self->config->peers [i].endpoint, '[') != NULL;
+    if (ipv6)
+        zsys_set_ipv6 (1);
 }
 
 //  The sockets: CURVE certificates first (zauth must run before the bind)
@@ -924,6 +1029,11 @@ s_open_links (s_machine_t *self)
         lc_notice_say (&self->notice, "%s", error);
         return -1;
     }
+    //  Said once: without CURVE, whoever reaches the port can pose as a peer
+    if (!self->cert && !s_local_endpoint (config->bind))
+        lc_notice_say (&self->notice, "links are not authenticated: anyone who reaches "
+                       "%s can pose as a peer and feed this run; give every machine "
+                       "--cert and --trust (docs/lan.md, CURVE)", config->bind);
     return 0;
 }
 
@@ -957,6 +1067,9 @@ s_run (s_machine_t *self)
     signal (SIGPIPE, SIG_IGN);
     if (s_open_signals (self))
         return LC_EXIT_FAILURE;
+    if (s_check_limits (self))
+        return LC_EXIT_USAGE;
+    s_want_ipv6 (self);
     if (s_open_links (self))
         return LC_EXIT_USAGE;
     s_open_loop (self);
@@ -992,6 +1105,11 @@ s_destroy (s_machine_t *self)
     free (self->refused);
     zstr_free (&self->csv_path);
     zstr_free (&self->json_path);
+    if (self->lock_fd >= 0) {
+        unlink (self->lock_path);
+        close (self->lock_fd);
+    }
+    zstr_free (&self->lock_path);
 }
 
 int
@@ -1004,7 +1122,7 @@ lc_machine_main (int argc, char *argv [])
         return rc > 0 ? LC_EXIT_OK : LC_EXIT_USAGE;
     }
     s_machine_t self = { .config = config, .announce_timer = -1, .timeout_timer = -1,
-                         .grace_timer = -1,
+                         .grace_timer = -1, .lock_fd = -1,
                          .signal_item.fd = -1, .schedule.fd = -1 };
     s_setup (&self);
     rc = s_run (&self);

@@ -7,10 +7,16 @@
               ZMTP, then closing (ENDPOINT tcp://HOST:PORT)
     oversize  COUNT ZeroMQ connections, each sending one message larger
               than the machine's cap (ZeroMQ then drops the connection)
-    version   COUNT well-formed DATA messages of protocol version 2
+    version   COUNT well-formed DATA messages of another protocol version
     unknown   COUNT well-formed DATA messages from sender SENDER (default
               9999), which is no peer of the machine
     junk      COUNT one-frame messages of junk bytes on one connection
+    hello     COUNT HELLOs claiming to be SENDER, with speed 999 (other run
+              settings) and an instance of their own
+    bye       COUNT BYEs claiming to be SENDER, from an instance of their own
+    clock     COUNT DATA claiming to be SENDER's first message, carrying
+              clock 2^62 (what no peer may accept)
+    frames    COUNT messages of SENDER frames of one byte each
 
     With LC_INJECT_CERT (a secret certificate) and LC_INJECT_SERVER (the
     target machine's public certificate) in the environment, the ZeroMQ
@@ -101,11 +107,55 @@ s_send_data (zsock_t *push, uint32_t sender, uint8_t version)
     zmq_send (zsock_resolve (push), body, size, 0);
 }
 
+//  Encodes msg and sends it as one lclock message
+static void
+s_send (zsock_t *push, const lc_wire_msg_t *msg)
+{
+    uint8_t header [LC_WIRE_HEADER_SIZE], body [LC_WIRE_BODY_MAX];
+    size_t size = lc_wire_encode (msg, header, body);
+    zmq_send (zsock_resolve (push), header, sizeof header, ZMQ_SNDMORE);
+    zmq_send (zsock_resolve (push), body, size, 0);
+}
+
+//  One forged message of a mode that poses as a peer; false for another mode
+static bool
+s_forge (zsock_t *push, const char *mode, uint32_t sender)
+{
+    lc_wire_msg_t msg = { .sender = sender, .instance = 0x5eedf00dULL };
+    if (streq (mode, "hello")) {
+        msg.type = LC_MSG_HELLO;
+        msg.settings = (lc_settings_t) { .run_id = 1, .speed = 999, .duration = 60,
+                                         .roll = 10 };
+    }
+    else
+    if (streq (mode, "bye"))
+        msg.type = LC_MSG_BYE;
+    else
+    if (streq (mode, "clock")) {
+        msg.type = LC_MSG_DATA;
+        msg.seq = 1;
+        msg.clock = LC_CLOCK_MAX;
+    }
+    else
+        return false;
+    s_send (push, &msg);
+    return true;
+}
+
+//  One message of `frames` one-byte frames
+static void
+s_frames (zsock_t *push, long frames)
+{
+    for (long i = 0; i < frames; i++)
+        zmq_send (zsock_resolve (push), "x", 1, i + 1 < frames ? ZMQ_SNDMORE : 0);
+}
+
 int
 main (int argc, char *argv [])
 {
     if (argc < 4) {
-        fprintf (stderr, "usage: lc_inject garbage|oversize|version|unknown|junk ENDPOINT COUNT [SENDER]\n");
+        fprintf (stderr, "usage: lc_inject garbage|oversize|version|unknown|junk|hello|"
+                 "bye|clock|frames ENDPOINT COUNT [SENDER|FRAMES]\n");
         return 2;
     }
     const char *mode = argv [1], *endpoint = argv [2];
@@ -133,7 +183,11 @@ main (int argc, char *argv [])
         else
         if (streq (mode, "junk"))
             zstr_send (push, "not an lclock message");
-        else {
+        else
+        if (streq (mode, "frames"))
+            s_frames (push, (long) sender);
+        else
+        if (!s_forge (push, mode, sender)) {
             fprintf (stderr, "lc_inject: unknown mode '%s'\n", mode);
             return 2;
         }
