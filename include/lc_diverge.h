@@ -77,6 +77,8 @@ typedef struct {
     double time;                //  its ideal model time, seconds
     uint32_t sender;            //  the message the cause is about (0: none)
     uint64_t seq;
+    uint32_t overtook_sender;   //  the message it overtook: the tick took
+    uint64_t overtook_seq;      //  that one in the other run (0: none)
     double gap_ms;              //  ideal model ms from its send to the tick
     double transit_ms;          //  real model ms from its send to the tick
                                 //  (or to its recv): its real transit is

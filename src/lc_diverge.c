@@ -13,9 +13,9 @@
       crossed the tick;
     - the tick took X in one run and Y in the other: X overtook Y (or Y
       had not arrived);
-    - the same event, another queue length: the message sent to the
-      machine, not yet taken, whose ideal send is nearest the tick crossed
-      it.
+    - the same event, another queue length: of the messages sent to the
+      machine before the tick in the run with the longer queue, and not
+      taken yet, the one sent latest in the other run crossed it.
 
     Then: a message whose send row is not the same in both runs:
     propagated (its sender had parted first); X sent at the very instant
@@ -210,6 +210,8 @@ s_message_cause (const s_context_t *c, uint32_t sender, uint64_t seq,
 {
     out->sender = sender;
     out->seq = seq;
+    out->overtook_sender = other_sender;
+    out->overtook_seq = other_seq;
     const lc_diverge_row_t *real_send, *ideal_send, *real_other, *ideal_other;
     if (!s_both_sends (c, sender, seq, &real_send, &ideal_send)
     ||  (other_sender
@@ -245,38 +247,34 @@ s_taken_before (const lc_diverge_log_t *log, size_t at, uint32_t sender, uint64_
     return false;
 }
 
-//  Same event and message, another queue: the message to the machine, not
-//  taken yet, sent nearest the tick in the ideal run (one sent in one run
-//  only, before the tick, comes first: its sender had parted)
+//  Same event and message, another queue: one run had more messages in
+//  the buffer. The message is one of those sent to the machine before the
+//  tick in that run and not taken yet, the one sent latest in the other run
+//  (the likeliest not to have arrived there). One sent in one run only
+//  comes first: its sender had parted.
 static lc_cause_t
 s_queue_cause (const s_context_t *c, lc_diverge_machine_t *out)
 {
     uint32_t id = c->real_log->id;
-    const lc_diverge_row_t *tick = &c->ideal_log->rows [c->at];
+    bool real_more = c->real_log->rows [c->at].queue > c->ideal_log->rows [c->at].queue;
+    const lc_diverge_run_t *more = real_more ? c->real : c->ideal;
+    const lc_diverge_run_t *fewer = real_more ? c->ideal : c->real;
+    const lc_diverge_row_t *tick = &(real_more ? c->real_log : c->ideal_log)->rows [c->at];
     const lc_diverge_row_t *best = NULL;
-    double best_gap = INFINITY;
-    const lc_diverge_run_t *runs [2] = { c->ideal, c->real };
-    for (int r = 0; r < 2; r++) {
-        const lc_diverge_run_t *run = runs [r], *other = runs [1 - r];
-        const lc_diverge_row_t *at = &(r ? c->real_log : c->ideal_log)->rows [c->at];
-        for (size_t m = 0; m < run->count; m++)
-            for (size_t i = 0; i < run->logs [m].count; i++) {
-                const lc_diverge_row_t *send = &run->logs [m].rows [i];
-                if (send->event != LC_EV_SEND || !s_lists (send, id)
-                ||  send->time_us > at->time_us
-                ||  s_taken_before (c->ideal_log, c->at, send->msg_sender, send->msg_seq))
-                    continue;
-                const lc_diverge_row_t *twin = s_send (other, send->msg_sender, send->msg_seq);
-                if (!twin || !s_same (twin, send))
-                    return s_message_cause (c, send->msg_sender, send->msg_seq, 0, 0, out);
-                double gap = fabs ((double) (tick->time_us
-                                   - (r ? twin : send)->time_us));
-                if (gap < best_gap) {
-                    best_gap = gap;
-                    best = send;
-                }
-            }
-    }
+    for (size_t m = 0; m < more->count; m++)
+        for (size_t i = 0; i < more->logs [m].count; i++) {
+            const lc_diverge_row_t *send = &more->logs [m].rows [i];
+            if (send->event != LC_EV_SEND || !s_lists (send, id)
+            ||  send->time_us > tick->time_us
+            ||  s_taken_before (c->ideal_log, c->at, send->msg_sender, send->msg_seq))
+                continue;
+            const lc_diverge_row_t *twin = s_send (fewer, send->msg_sender, send->msg_seq);
+            if (!twin || !s_same (twin, send))
+                return s_message_cause (c, send->msg_sender, send->msg_seq, 0, 0, out);
+            if (!best || twin->time_us > s_send (fewer, best->msg_sender,
+                                                 best->msg_seq)->time_us)
+                best = send;
+        }
     return best ? s_message_cause (c, best->msg_sender, best->msg_seq, 0, 0, out)
                 : LC_CAUSE_OTHER;
 }
@@ -530,6 +528,8 @@ s_print_pair (const s_loaded_t *real, const s_loaded_t *ideal,
             printf (" at tick %" PRIu64 " (%.3f s)", r->tick, r->time);
         if (r->sender)
             printf (": message %" PRIu32 ":%" PRIu64, r->sender, r->seq);
+        if (r->overtook_sender)
+            printf (" overtook %" PRIu32 ":%" PRIu64, r->overtook_sender, r->overtook_seq);
         if (s_timed (r->cause))
             printf (", sent %.3f ms before the tick in the ideal run, %.3f ms in the "
                     "real one", r->gap_ms, r->transit_ms);
@@ -557,6 +557,12 @@ s_pair_json (const s_loaded_t *real, const s_loaded_t *ideal,
             char msg [48];
             snprintf (msg, sizeof msg, "%" PRIu32 ":%" PRIu64, r->sender, r->seq);
             json_object_set_new (one, "msg", json_string (msg));
+        }
+        if (r->overtook_sender) {
+            char msg [48];
+            snprintf (msg, sizeof msg, "%" PRIu32 ":%" PRIu64, r->overtook_sender,
+                      r->overtook_seq);
+            json_object_set_new (one, "overtook", json_string (msg));
         }
         if (s_timed (r->cause)) {
             json_object_set_new (one, "gap_ms", json_real (r->gap_ms));

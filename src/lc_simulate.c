@@ -353,7 +353,12 @@ s_enough_files (uint32_t machines)
         return -1;
     }
     limit.rlim_cur = want;
-    return setrlimit (RLIMIT_NOFILE, &limit);
+    if (setrlimit (RLIMIT_NOFILE, &limit) == 0)
+        return 0;
+    fprintf (stderr, S_PROGRAM ": --machines %" PRIu32 " needs %lu open files: %s "
+             "(raise the limit: ulimit -n)\n", machines, (unsigned long) want,
+             strerror (errno));
+    return -1;
 }
 
 static int

@@ -276,6 +276,8 @@ test_overtaking (void **state)
     assert_int_equal (c.out [1].cause, LC_CAUSE_TIE);
     assert_int_equal (c.out [1].identical, 2);
     assert_int_equal (c.out [1].sender, 3);
+    assert_int_equal (c.out [1].overtook_sender, 1);
+    assert_int_equal (c.out [1].overtook_seq, 1);
     assert_int_equal (c.out [0].cause, LC_CAUSE_NONE);
 
     c.rates [2] = 2;
