@@ -298,6 +298,16 @@ lc_member_text (const lc_member_t *member, lc_setting_t setting)
     return lc_layer_has (&member->layer, setting)? member->layer.values [setting].text: NULL;
 }
 
+//  A member's value that lc_cluster_load guarantees: host always (filled
+//  in from the endpoint when not given), cert when CURVE is on
+static const char *
+s_member_given (const lc_member_t *member, lc_setting_t setting)
+{
+    const char *text = lc_member_text (member, setting);
+    assert (text);
+    return text;
+}
+
 void
 lc_cluster_print (const lc_cluster_t *self, FILE *out)
 {
@@ -316,11 +326,11 @@ lc_cluster_print (const lc_cluster_t *self, FILE *out)
         fprintf (out, "trust %s\n", layer->values [LC_SETTING_TRUST].text);
         for (size_t i = 0; i < self->member_count; i++)
             fprintf (out, "cert %" PRIu32 " %s\n", self->members [i].id,
-                     lc_member_text (&self->members [i], LC_SETTING_CERT));
+                     s_member_given (&self->members [i], LC_SETTING_CERT));
     }
     for (size_t i = 0; i < self->member_count; i++)
         fprintf (out, "machine %" PRIu32 " %s\n", self->members [i].id,
-                 lc_member_text (&self->members [i], LC_SETTING_HOST));
+                 s_member_given (&self->members [i], LC_SETTING_HOST));
 }
 
 int

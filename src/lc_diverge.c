@@ -212,7 +212,8 @@ s_message_cause (const s_context_t *c, uint32_t sender, uint64_t seq,
     out->seq = seq;
     out->overtook_sender = other_sender;
     out->overtook_seq = other_seq;
-    const lc_diverge_row_t *real_send, *ideal_send, *real_other, *ideal_other;
+    const lc_diverge_row_t *real_send, *ideal_send;
+    const lc_diverge_row_t *real_other = NULL, *ideal_other = NULL;    //  with other_sender
     if (!s_both_sends (c, sender, seq, &real_send, &ideal_send)
     ||  (other_sender
          && !s_both_sends (c, other_sender, other_seq, &real_other, &ideal_other)))
