@@ -290,8 +290,8 @@ s_condition_read (lc_study_t *self, const lc_where_t *where, zconfig_t *item,
                   const s_level_t *study)
 {
     const char *name = zconfig_value (item);
-    char quoted [LC_QUOTE_MAX];
     if (!lc_runinfo_label_ok (name)) {
+        char quoted [LC_QUOTE_MAX];
         lc_where_error (where, "condition: expected a name of 1 to %d letters, digits, "
                         "'.', '_' or '-' (not first '.' or '-'), got '%s'", LC_LABEL_MAX,
                         lc_value_quote (name, quoted, sizeof quoted));
