@@ -11,7 +11,8 @@
     answered, then READY; start when every peer is ready), RUN (ticks:
     lc_model decides, this file logs and sends), DRAIN (after the end, a
     signal or an error: BYE to every peer, the grace period taking messages
-    in), then the unread rows, the stop row and the summary (lc_summary).
+    in), FINAL (once: the unread rows, the stop row and the summary,
+    lc_summary).
     Every way out goes through s_end, which sets the exit status and
     leaves the loop.
 */
@@ -47,7 +48,8 @@
 typedef enum {
     S_ANNOUNCE,                 //  looking for peers
     S_RUN,                      //  ticking
-    S_DRAIN                     //  stopped ticking, taking messages in
+    S_DRAIN,                    //  stopped ticking, taking messages in
+    S_FINAL                     //  writing the last rows: once
 } s_phase_t;
 
 typedef struct {
@@ -336,6 +338,11 @@ s_on_drained (zloop_t *loop, int timer_id, void *arg)
     (void) loop;
     (void) timer_id;
     s_machine_t *self = (s_machine_t *) arg;
+    //  The last messages taken below may complete the drain again (an ACK,
+    //  a BYE: s_maybe_drained): the last rows are written once
+    if (self->phase != S_DRAIN)
+        return s_going_on (self);
+    self->phase = S_FINAL;
     s_take_messages (self);
     //  unread, unacked and stop rows carry the number left as queue
     //  (docs/log-format.md)

@@ -1,8 +1,9 @@
 # tests/lib/logcheck.awk - an independent check of a run's CSV logs, for
 # the machine's run tests (the analyzer has its own, in C):
 #   awk -F, -f logcheck.awk RUN/machine-*.csv
-# Row shape, time and tick order, each machine's clock rules row by row,
-# every recv/unread matched to one send with the same clock, and every
+# Row shape, time and tick order, nothing but a start after a stop, each
+# machine's clock rules row by row, every recv/unread matched to one send
+# with the same clock, and every
 # message accounted for: received or unread exactly once, or listed
 # unacked by its sender, or held by a sender whose log ends without stop.
 # Prints "messages M received R unread U unacked A" and exits 1 on any
@@ -22,6 +23,7 @@ FNR == 1 {
     if ($4 + 0 < prev_tick) bad("tick goes back")
     prev_time = $1 + 0; prev_tick = $4 + 0
     ev = $3; c = $5 + 0
+    if (last[me] == "stop" && ev != "start") bad(ev " after stop (only start may follow)")
     if (ev == "start") {
         starts[me]++
         if (clock < 0 && c != 0) bad("first start clock " c)
