@@ -78,9 +78,9 @@
 #define LC_LATE_TICK_US         1000    //  a tick later than this is late
 #define LC_ANNOUNCE_MS          100     //  announcement period at start
 #define LC_GRACE_MS             1000    //  drain after stop, not scaled
-#define LC_REFUSE_LINGER_MS     1000    //  a machine refusing a peer's run
-                                        //  settings answers this long before
-                                        //  it exits, so the peer hears ours
+#define LC_REFUSE_LINGER_MS     1000    //  a machine refusing a peer of
+                                        //  another protocol version answers
+                                        //  this long before it exits
 #define LC_RECONNECT_MS         20      //  ZMQ reconnect interval
 #define LC_RECONNECT_MAX_MS     200     //  ZMQ reconnect back-off cap
 #define LC_HEARTBEAT_IVL_MS     1000    //  ZMTP heartbeat interval

@@ -82,6 +82,10 @@ typedef struct {
     int lock_fd;                //  held (flock) while the process runs
     bool refusing;              //  a peer has other run settings: exit 2
                                 //  once the peer has heard ours
+    size_t refused_idx;         //  that peer (the first one refused)
+    bool refused_heard_us;      //  it answered our HELLO: it has ours
+    bool refused_told;          //  we answered its HELLO: it knows we
+                                //  have its settings
     bool ended;                 //  leave the loop
     int exit_status;            //  what the process returns
 } s_machine_t;
@@ -163,7 +167,9 @@ s_log_message (s_machine_t *self, lc_event_t event, const lc_inbox_item_t *item)
 //  --------------------------------------------------------------------------
 //  Sending
 
-static void
+//  Returns 0 if the message is queued on a live connection (it then
+//  reaches the peer, linger included), -1 if not
+static int
 s_send_control (s_machine_t *self, size_t idx, lc_msg_type_t type)
 {
     lc_wire_msg_t msg = { .type = type, .sender = self->config->id,
@@ -174,7 +180,7 @@ s_send_control (s_machine_t *self, size_t idx, lc_msg_type_t type)
     if (type == LC_MSG_WELCOME && self->phase != S_ANNOUNCE)
         msg.settings.flags |= LC_WIRE_FLAG_RUNNING;
     //  A control message that finds no connection is simply repeated later
-    lc_links_send (self->links, idx, &msg);
+    return lc_links_send (self->links, idx, &msg);
 }
 
 static void
@@ -457,25 +463,40 @@ s_reject (s_machine_t *self, const char *reason)
 
 static int s_on_refused (zloop_t *loop, int timer_id, void *arg);
 
-//  A peer has other run settings: said once; the machine keeps answering
-//  for LC_REFUSE_LINGER_MS so that the peer hears ours and names the
-//  difference too, then exits 2
+//  A peer has other run settings: said once. The machine goes on answering
+//  until that peer has our settings and knows we have its (s_refusing),
+//  so that both name the difference and exit 2 however slowly either
+//  starts; at the latest at --start-timeout
 static void
 s_refuse (s_machine_t *self, size_t idx, const lc_barrier_decision_t *decision)
 {
     if (self->refusing)
         return;
     self->refusing = true;
+    self->refused_idx = idx;
     lc_notice_say (&self->notice, "machine %u has different run settings: %s is %s here "
                    "and %s there; start every machine with the same settings",
                    self->barrier.peers [idx].id, decision->setting, decision->here,
                    decision->there);
-    if (self->timeout_timer >= 0)
-        zloop_timer_end (self->loop, self->timeout_timer);
-    self->timeout_timer = -1;
-    zloop_timer (self->loop, LC_REFUSE_LINGER_MS, 1, s_on_refused, self);
 }
 
+//  Exits 2 once the refused peer has answered our HELLO (its WELCOME: it
+//  has our settings) and our WELCOME to its HELLO went out (it will hear
+//  that we have its). Each side's HELLOs go on until answered, so both
+//  conditions come true on both sides while both live.
+static void
+s_refusing (s_machine_t *self, size_t idx, bool welcomed_us, bool we_welcomed)
+{
+    if (!self->refusing || idx != self->refused_idx)
+        return;
+    self->refused_heard_us |= welcomed_us;
+    self->refused_told |= we_welcomed;
+    if (self->refused_heard_us && self->refused_told)
+        s_end (self, LC_EXIT_USAGE);
+}
+
+//  A peer of another protocol version: its answers cannot be read, so the
+//  machine answers for LC_REFUSE_LINGER_MS, then exits 2
 static int
 s_on_refused (zloop_t *loop, int timer_id, void *arg)
 {
@@ -486,15 +507,18 @@ s_on_refused (zloop_t *loop, int timer_id, void *arg)
     return s_going_on (self);
 }
 
-static void
+//  Carries out the barrier's decision; returns true if a WELCOME to the
+//  peer went out
+static bool
 s_carry_out (s_machine_t *self, size_t idx, const lc_barrier_decision_t *decision)
 {
     if (decision->verdict == LC_BARRIER_REJECT) {
         s_reject (self, decision->reason);
-        return;
+        return false;
     }
+    bool welcomed = false;
     if (decision->sends & LC_BARRIER_WELCOME)
-        s_send_control (self, idx, LC_MSG_WELCOME);
+        welcomed = s_send_control (self, idx, LC_MSG_WELCOME) == 0;
     if (decision->sends & LC_BARRIER_READY)
         s_send_control (self, idx, LC_MSG_READY);
     if (decision->sends & LC_BARRIER_BYE)
@@ -506,6 +530,7 @@ s_carry_out (s_machine_t *self, size_t idx, const lc_barrier_decision_t *decisio
     else
     if (decision->start && self->phase == S_ANNOUNCE && !self->refusing)
         s_start (self);
+    return welcomed;
 }
 
 //  --------------------------------------------------------------------------
@@ -568,7 +593,9 @@ s_handle (s_machine_t *self, size_t idx, const lc_wire_msg_t *msg)
         return;
     }
     lc_barrier_decision_t decision = lc_barrier_handle (&self->barrier, idx, msg);
-    s_carry_out (self, idx, &decision);
+    bool welcomed = s_carry_out (self, idx, &decision);
+    if (decision.verdict == LC_BARRIER_REFUSE)
+        s_refusing (self, idx, msg->type == LC_MSG_WELCOME, welcomed);
     if (decision.verdict == LC_BARRIER_REJECT || decision.verdict == LC_BARRIER_REFUSE)
         return;
     //  It (re)appeared, or answered us: it knows our instance now and
@@ -597,7 +624,10 @@ s_take_one (s_machine_t *self)
     else
     if (got == LC_LINKS_OTHER_VERSION) {
         lc_barrier_decision_t decision = lc_barrier_other_version (&self->barrier, idx);
+        bool first = !self->refusing;
         s_carry_out (self, idx, &decision);
+        if (first && self->refusing)
+            zloop_timer (self->loop, LC_REFUSE_LINGER_MS, 1, s_on_refused, self);
     }
     return got != LC_LINKS_NONE;
 }
@@ -722,6 +752,13 @@ s_on_start_timeout (zloop_t *loop, int timer_id, void *arg)
     (void) loop;
     (void) timer_id;
     s_machine_t *self = (s_machine_t *) arg;
+    if (self->refusing) {
+        lc_notice_say (&self->notice, "machine %u did not confirm within --start-timeout "
+                       "%g s that it heard our settings", self->barrier.peers [
+                       self->refused_idx].id, self->config->start_timeout);
+        s_end (self, LC_EXIT_USAGE);
+        return s_going_on (self);
+    }
     char ids [LC_PEERS_MAX * 7];
     bool answered_all;
     size_t count = lc_barrier_missing (&self->barrier, &answered_all, ids, sizeof ids);

@@ -22,7 +22,7 @@ lc_start a "$LCLOCK" machine $(lc_machine_args 1) --speed 10 --log-dir "$run"
 lc_start b "$LCLOCK" machine $(lc_machine_args 2) --speed 20 --log-dir "$run"
 for m in a b; do
     lc_wait "$m"; rc=$LC_RC
-    [ "$rc" = 2 ] || { cat "$LC_WORK/$m.err" >&2; fail "mismatch: $m exited $rc, not 2"; }
+    [ "$rc" = 2 ] || { cat "$LC_WORK/a.err" "$LC_WORK/b.err" >&2; fail "mismatch: $m exited $rc, not 2"; }
 done
 grep -q "machine 2 has different run settings: speed is 10 here and 20 there" "$LC_WORK/a.err" \
     || { cat "$LC_WORK/a.err" >&2; fail "machine 1 did not name machine 2 and speed"; }
@@ -32,26 +32,47 @@ grep -q "machine 1 has different run settings: speed is 20 here and 10 there" "$
 
 # The same settings, but each started by a different run's launcher: each
 # machine refuses the other, naming the nonce, and exits 2 (a refusing
-# machine answers for a second before it exits, so the other hears it; one
-# that never heard back would give up: exit 3)
+# machine answers until the other has its settings and knows it has the
+# other's, so neither is left waiting for an answer: exit 3)
 run="$LC_WORK/nonce"
 # shellcheck disable=SC2046
-lc_start c "$LCLOCK" machine $(lc_machine_args 1) --run-nonce 11 --start-timeout 5 --log-dir "$run"
+lc_start c "$LCLOCK" machine $(lc_machine_args 1) --run-nonce 11 --start-timeout 20 --log-dir "$run"
 # shellcheck disable=SC2046
-lc_start d "$LCLOCK" machine $(lc_machine_args 2) --run-nonce 12 --start-timeout 5 --log-dir "$run"
-named=0
+lc_start d "$LCLOCK" machine $(lc_machine_args 2) --run-nonce 12 --start-timeout 20 --log-dir "$run"
 for m in c d; do
     lc_wait "$m"
-    case "$LC_RC" in
-        2) grep -q "has different run settings: peer set or --run-nonce (run id) is" "$LC_WORK/$m.err" \
-               || { cat "$LC_WORK/$m.err" >&2; fail "machine $m exited 2 without naming the run nonce"; }
-           named=1 ;;
-        3) ;;
-        *) cat "$LC_WORK/$m.err" >&2; fail "different nonces: $m exited $LC_RC, not 2 or 3" ;;
-    esac
+    [ "$LC_RC" = 2 ] || { cat "$LC_WORK/$m.err" >&2; fail "different nonces: $m exited $LC_RC, not 2"; }
+    grep -q "has different run settings: peer set or --run-nonce (run id) is" "$LC_WORK/$m.err" \
+        || { cat "$LC_WORK/$m.err" >&2; fail "machine $m exited 2 without naming the run nonce"; }
 done
-[ "$named" = 1 ] || fail "different nonces: neither machine refused the other"
 [ ! -e "$run/machine-1.csv" ] && [ ! -e "$run/machine-2.csv" ] || fail "a refused run left a log"
+
+# A slow link: machine 2 hears machine 1's HELLO at once and refuses it,
+# but its own link to machine 1 (through a relay started 1.5 s later) is
+# not up yet. Machine 2 must go on answering until machine 1 has heard it
+# (it used to give up after 1 s, and machine 1, never hearing back, timed
+# out: exit 3), however long the link takes.
+run="$LC_WORK/slow"
+lc_loopback 3
+relay="${LC_PORT[3]}"
+lc_start s1 "$LCLOCK" machine --id 1 --bind "tcp://127.0.0.1:${LC_PORT[1]}" \
+    --peer "2=tcp://127.0.0.1:${LC_PORT[2]}" --speed 10 --start-timeout 20 --log-dir "$run"
+lc_start s2 "$LCLOCK" machine --id 2 --bind "tcp://127.0.0.1:${LC_PORT[2]}" \
+    --peer "1=tcp://127.0.0.1:$relay" --speed 20 --start-timeout 20 --log-dir "$run"
+for ((n = 0; n < 400; n++)); do
+    grep -q "machine 1 has different run settings" "$LC_WORK/s2.err" && break
+    sleep 0.05
+done
+grep -q "machine 1 has different run settings" "$LC_WORK/s2.err" \
+    || { cat "$LC_WORK/s2.err" >&2; fail "slow link: machine 2 never heard machine 1"; }
+sleep 1.5
+lc_start relay python3 "$LC_SOURCE/tests/lib/relay.py" "$relay" "${LC_PORT[1]}"
+for m in s1 s2; do
+    lc_wait "$m"
+    [ "$LC_RC" = 2 ] || { cat "$LC_WORK/$m.err" >&2; fail "slow link: $m exited $LC_RC, not 2"; }
+done
+grep -q "machine 2 has different run settings: speed is 10 here and 20 there" "$LC_WORK/s1.err" \
+    || { cat "$LC_WORK/s1.err" >&2; fail "slow link: machine 1 did not name machine 2 and speed"; }
 
 # Two machines on one endpoint: the second cannot bind
 run="$LC_WORK/busy"
