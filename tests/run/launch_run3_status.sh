@@ -54,7 +54,7 @@ set -m
 lc_start long "$run3" --machines 2 --rate 1 --speed 1e-6 --duration 1e9
 set +m
 # shellcheck disable=SC2154  # set by lc_start
-for ((n = 0; n < 200; n++)); do
+for ((n = 0; n < 600; n++)); do
     grep -q '^run3.sh: run directory: ' "$LC_WORK/long.out" && break
     sleep 0.1
 done
