@@ -59,9 +59,10 @@ Environment: LCLOCK=PATH uses that lclock binary instead;
 LCLOCK_RUNS=DIR makes the run directory in DIR instead of runs/;
 LCLOCK_LAUNCHER=study records launch/study.sh as the launcher in run.json.
 
-Exit status: 0 all machines ran and stopped cleanly and the analysis found
-no failed check; 1 a machine failed or the analysis failed; 2 bad option;
-130 interrupted before every machine had started (nothing to analyze).
+Exit status: 0 all machines ran to their end and the analysis found no
+failed check; 1 a machine failed or the analysis failed; 2 bad option;
+130 interrupted (after the machines started, their logs are complete and
+analyzed all the same).
 EOF
 }
 
@@ -560,4 +561,7 @@ if ! all_started; then
 fi
 
 lc_analyze || failed=1
+#  Interrupted: the logs are complete and analyzed all the same, but the
+#  run did not go to its end (runlan.sh and study.sh say 130 too)
+[ "$interrupts" -eq 0 ] || exit 130
 exit "$failed"

@@ -65,7 +65,8 @@ for ((n = 0; n < 200; n++)); do
 done
 kill -INT "$launcher"
 rc=0; wait "$launcher" || rc=$?
-[ "$rc" = 0 ] || { cat "$LC_WORK/int.out" "$LC_WORK/int.err" >&2; fail "run3.sh exited $rc after Ctrl-C"; }
+[ "$rc" = 130 ] || { cat "$LC_WORK/int.out" "$LC_WORK/int.err" >&2; fail "run3.sh exited $rc after Ctrl-C, not 130"; }
+[ -s "$run/report.md" ] || fail "run3.sh did not analyze the interrupted run"
 for i in 1 2 3; do
     [ "$(lc_last "$run/machine-$i.csv" 3)" = stop ] || fail "machine $i has no stop row after Ctrl-C"
     [ "$(lc_field "$run/machine-$i.json" stop_reason)" = signal ] || fail "machine $i: stop_reason not signal"
