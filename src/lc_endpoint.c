@@ -133,5 +133,9 @@ lc_endpoint_check (const char *text, bool connect)
         return LC_ENDPOINT_PORT;
     if (*host == '[' && (length < 3 || host [length - 1] != ']'))
         return LC_ENDPOINT_BAD;             //  "[::1" or "[]"
+    //  No name or address starts with '-'; such a host would reach the
+    //  LAN launcher's ssh as an option ("-oProxyCommand=...")
+    if (*host == '-')
+        return LC_ENDPOINT_BAD;
     return LC_ENDPOINT_OK;
 }

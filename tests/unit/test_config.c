@@ -347,7 +347,7 @@ test_bad_endpoints (void **state)
                        "(no '*', at most 255 bytes), got '%s'\n";
     const char *bad_peers [] = {
         "2", "2=", "=tcp://a:1", "0=tcp://a:1", "65536=tcp://a:1", "x=tcp://a:1",
-        "2=tcp://*:5551", "2=a:1", "2= tcp://a:1"
+        "2=tcp://*:5551", "2=a:1", "2= tcp://a:1", "2=tcp://-oProxyCommand=x:1"
     };
     for (size_t i = 0; i < sizeof bad_peers / sizeof bad_peers [0]; i++) {
         char expected [512];
