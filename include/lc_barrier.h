@@ -82,9 +82,11 @@ lc_barrier_decision_t
 
 //  What to announce to peer idx on the announcement timer: LC_MSG_HELLO
 //  until it answered, then LC_MSG_READY (once all answered) until it is
-//  ready; 0 for nothing.
+//  ready, and with refresh to a ready peer too (our READY to it may have
+//  been lost with a connection: it would wait for it forever); 0 for
+//  nothing.
 lc_msg_type_t
-    lc_barrier_announce (const lc_barrier_t *self, size_t idx);
+    lc_barrier_announce (const lc_barrier_t *self, size_t idx, bool refresh);
 
 //  True if a message from peer idx may come from instance: the one known,
 //  or the first heard of (then it is the one known).

@@ -77,6 +77,8 @@
 //  Timing (wall milliseconds unless named otherwise)
 #define LC_LATE_TICK_US         1000    //  a tick later than this is late
 #define LC_ANNOUNCE_MS          100     //  announcement period at start
+#define LC_READY_REFRESH        10      //  READY again to ready peers every
+                                        //  this many announcement periods
 #define LC_GRACE_MS             1000    //  drain after stop, not scaled
 #define LC_REFUSE_LINGER_MS     1000    //  a machine refusing a peer of
                                         //  another protocol version answers

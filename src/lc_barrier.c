@@ -248,13 +248,13 @@ lc_barrier_other_version (lc_barrier_t *self, size_t idx)
 }
 
 lc_msg_type_t
-lc_barrier_announce (const lc_barrier_t *self, size_t idx)
+lc_barrier_announce (const lc_barrier_t *self, size_t idx, bool refresh)
 {
     assert (idx < self->peer_count);
     const lc_barrier_peer_t *peer = &self->peers [idx];
     if (!peer->answered)
         return LC_MSG_HELLO;
-    if (!peer->ready && lc_barrier_all_answered (self))
+    if ((!peer->ready || refresh) && lc_barrier_all_answered (self))
         return LC_MSG_READY;
     return 0;
 }

@@ -69,6 +69,7 @@ typedef struct {
     zloop_t *loop;              //  the reactor
     zmq_pollitem_t tick_item;   //  the timerfd, as a zloop poll item
     zmq_pollitem_t signal_item; //  the signalfd, as a zloop poll item
+    uint64_t announce_rounds;   //  announcement timer calls so far
     int announce_timer;         //  zloop timer ids, or -1
     int timeout_timer;
     int grace_timer;
@@ -711,8 +712,10 @@ s_on_announce (zloop_t *loop, int timer_id, void *arg)
     (void) loop;
     (void) timer_id;
     s_machine_t *self = (s_machine_t *) arg;
+    //  Every LC_READY_REFRESH rounds, READY to ready peers too
+    bool refresh = ++self->announce_rounds % LC_READY_REFRESH == 0;
     for (size_t i = 0; i < self->barrier.peer_count; i++) {
-        lc_msg_type_t type = lc_barrier_announce (&self->barrier, i);
+        lc_msg_type_t type = lc_barrier_announce (&self->barrier, i, refresh);
         if (type)
             s_send_control (self, i, type);
     }

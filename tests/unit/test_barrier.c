@@ -35,8 +35,8 @@ test_start (void **state)
     lc_barrier_t barrier;
     s_new (&barrier);
     //  Nobody answered: HELLO to both
-    assert_int_equal (lc_barrier_announce (&barrier, 0), LC_MSG_HELLO);
-    assert_int_equal (lc_barrier_announce (&barrier, 1), LC_MSG_HELLO);
+    assert_int_equal (lc_barrier_announce (&barrier, 0, false), LC_MSG_HELLO);
+    assert_int_equal (lc_barrier_announce (&barrier, 1, true), LC_MSG_HELLO);
     //  A HELLO is answered with WELCOME, no READY yet (not all answered)
     lc_barrier_decision_t d = s_msg (&barrier, 2, LC_MSG_HELLO, 0, 102);
     assert_int_equal (d.verdict, LC_BARRIER_OK);
@@ -54,7 +54,7 @@ test_start (void **state)
     d = s_msg (&barrier, 3, LC_MSG_WELCOME, 0, 103);
     assert_int_equal (d.sends, LC_BARRIER_READY_ALL);
     assert_false (d.start);
-    assert_int_equal (lc_barrier_announce (&barrier, 0), LC_MSG_READY);
+    assert_int_equal (lc_barrier_announce (&barrier, 0, false), LC_MSG_READY);
     assert_int_equal (lc_barrier_missing (&barrier, &all, ids, sizeof ids), 2);
     assert_true (all);
     assert_string_equal (ids, "2, 3");
@@ -64,9 +64,13 @@ test_start (void **state)
     //  READY from 2, then a WELCOME flagged running from 3: start
     d = s_msg (&barrier, 2, LC_MSG_READY, 0, 102);
     assert_false (d.start);
+    //  Ready: no more READY to it, but now and then one again (ours may
+    //  have been lost on the way)
+    assert_int_equal (lc_barrier_announce (&barrier, 0, false), 0);
+    assert_int_equal (lc_barrier_announce (&barrier, 0, true), LC_MSG_READY);
     d = s_msg (&barrier, 3, LC_MSG_WELCOME, LC_WIRE_FLAG_RUNNING, 103);
     assert_true (d.start);
-    assert_int_equal (lc_barrier_announce (&barrier, 0), 0);
+    assert_int_equal (lc_barrier_announce (&barrier, 0, false), 0);
     lc_barrier_reset (&barrier);
 }
 
