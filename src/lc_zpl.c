@@ -12,26 +12,39 @@
 */
 #include "lc_zpl.h"
 #include "lc_alloc.h"
+#include "lc_file.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-//  Reads the whole file into a new NUL-terminated buffer
+//  Reads the whole file into a new NUL-terminated buffer. Only a regular
+//  file: a FIFO would block the open, a device never end the read.
 static char *
 s_read_file (const lc_where_t *where, const char *what, size_t *size_p)
 {
-    FILE *file = fopen (where->file, "rb");
-    if (!file) {
-        lc_where_error (where, "cannot open it: %s", strerror (errno));
+    struct stat status = { 0 };
+    const char *why;
+    int fd = lc_file_open_regular (where->file, &status, &why);
+    if (fd < 0 && errno == EINVAL && S_ISDIR (status.st_mode)) {
+        lc_where_error (where, "is a folder; expected a %s", what);
         return NULL;
     }
-    struct stat status;
-    if (fstat (fileno (file), &status) == 0 && S_ISDIR (status.st_mode)) {
-        lc_where_error (where, "is a folder; expected a %s", what);
-        fclose (file);
+    if (fd < 0 && errno == EINVAL) {
+        lc_where_error (where, "%s; expected a %s", why, what);
+        return NULL;
+    }
+    if (fd < 0) {
+        lc_where_error (where, "cannot open it: %s", why);
+        return NULL;
+    }
+    FILE *file = fdopen (fd, "rb");
+    if (!file) {
+        lc_where_error (where, "cannot read it: %s", strerror (errno));
+        close (fd);
         return NULL;
     }
     char *text = lc_malloc (LC_CLUSTER_FILE_MAX + 1);

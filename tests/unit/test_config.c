@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include "tmp.h"
 
@@ -841,6 +842,22 @@ test_bad_cluster_files (void **state)
                                 "No such file or directory\n");
     assert_int_equal (s_run (&config, "--id", "1", "--cluster", "/tmp"), -1);
     assert_string_equal (s_err, "lclock machine: /tmp: is a folder; expected a cluster file\n");
+    //  Neither a FIFO (its open waited for a writer) nor a device is read
+    assert_int_equal (s_run (&config, "--id", "1", "--cluster", "/dev/zero"), -1);
+    assert_string_equal (s_err, "lclock machine: /dev/zero: a device, not a regular file; "
+                                "expected a cluster file\n");
+    char fifo [PATH_SIZE];
+    int made = mkstemp (lc_test_tmp_path (fifo, PATH_SIZE, "lc_test_fifo"));
+    assert_true (made >= 0);
+    close (made);
+    unlink (fifo);
+    assert_int_equal (mkfifo (fifo, 0600), 0);
+    assert_int_equal (s_run (&config, "--id", "1", "--cluster", fifo), -1);
+    char said [PATH_SIZE + 128];
+    snprintf (said, sizeof said, "lclock machine: %s: a FIFO, not a regular file; "
+              "expected a cluster file\n", fifo);
+    assert_string_equal (s_err, said);
+    unlink (fifo);
 
     //  A line longer than LC_ZPL_LINE_MAX
     char path [PATH_SIZE];
