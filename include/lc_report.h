@@ -60,13 +60,18 @@ int
     lc_report_plots (const lc_run_t *run, const char *dir, const char **note);
 
 //  Starts gnuplot (found on PATH, or LCLOCK_GNUPLOT) for plots into dir,
-//  its stderr silenced. Returns the pipe to write commands to, or NULL
-//  with *note saying why and *status 1 (not installed) or -1 (failed).
+//  its stderr silenced. The plots are drawn into a new folder inside dir,
+//  whose name goes into draw (size bytes): `set output` names files
+//  there. Returns the pipe to write commands to, or NULL with *note saying
+//  why and *status 1 (not installed) or -1 (failed).
 FILE *
-    lc_report_gnuplot_open (const char *dir, const char **note, int *status);
-//  Ends the pipe. Returns 0, or -1 with *note when gnuplot failed.
+    lc_report_gnuplot_open (const char *dir, char *draw, size_t size, const char **note,
+                            int *status);
+//  Ends the pipe; once gnuplot has drawn every plot, moves them from draw
+//  into dir, and removes draw: a gnuplot that failed (a full disk) leaves
+//  no half-drawn picture. Returns 0, or -1 with *note when gnuplot failed.
 int
-    lc_report_gnuplot_close (FILE *gp, const char **note);
+    lc_report_gnuplot_close (FILE *gp, const char *draw, const char *dir, const char **note);
 
 //  Names of the plot files, without extension (for links).
 extern const char *lc_report_plot_names [];

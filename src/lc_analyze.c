@@ -514,10 +514,11 @@ s_write_outputs (const lc_result_t *result, const s_options_t *options, json_t *
         return -1;
     }
     snprintf (path, sizeof path, "%s/report.md", options->out_dir);
-    FILE *file = fopen (path, "w");
+    char tmp [S_PATH_MAX + 32];
+    FILE *file = lc_file_create (path, tmp, sizeof tmp);
     if (file)
         lc_report_markdown (result, file);
-    if (!file || lc_file_close_checked (&file)) {
+    if (!file || lc_file_commit (&file, tmp, path)) {
         fprintf (stderr, "lclock analyze: cannot write %s: %s\n", path, strerror (errno));
         return -1;
     }

@@ -853,7 +853,8 @@ lc_compare_plots (lc_compare_t *self, const char *dir, const char **note)
             return -1;
         }
     int status;
-    FILE *gp = lc_report_gnuplot_open (dir, note, &status);
+    char draw [S_PATH_MAX];
+    FILE *gp = lc_report_gnuplot_open (dir, draw, sizeof draw, note, &status);
     if (!gp)
         return status;
     for (int svg = 0; svg < 2; svg++) {
@@ -863,12 +864,12 @@ lc_compare_plots (lc_compare_t *self, const char *dir, const char **note)
                  "set yrange [0:*]\nset xrange [-0.6:%zu.6]\n",
                  svg ? "svg" : "pngcairo", self->group_count ? self->group_count - 1 : 0);
         for (size_t f = 0; f < S_FIGURES; f++)
-            s_plot_figure (self, gp, f, dir, ext);
+            s_plot_figure (self, gp, f, draw, ext);
         fprintf (gp, "set xtics norotate\nset autoscale x\n");
-        s_plot_gaps (self, gp, dir, ext);
+        s_plot_gaps (self, gp, draw, ext);
         fprintf (gp, "set output\n");
     }
-    return lc_report_gnuplot_close (gp, note);
+    return lc_report_gnuplot_close (gp, draw, dir, note);
 }
 
 //  --------------------------------------------------------------------------
@@ -960,23 +961,25 @@ s_write (lc_compare_t *self, const s_options_t *options, json_t *json)
         fprintf (stderr, S_PROGRAM ": cannot write %s: %s\n", path, strerror (errno));
         return -1;
     }
-    bool plots = false;
+    int drawn = 1;              //  0 drawn, 1 not asked or no gnuplot, -1 failed
     if (options->plots) {
         const char *note;
-        int drawn = lc_compare_plots (self, options->out, &note);
-        plots = drawn == 0;
+        drawn = lc_compare_plots (self, options->out, &note);
         if (drawn)
             fprintf (stderr, S_PROGRAM ": %s\n", note);
     }
+    bool plots = drawn == 0;
     snprintf (path, sizeof path, "%s/comparison.md", options->out);
-    FILE *file = fopen (path, "w");
+    char tmp [S_PATH_MAX + 32];
+    FILE *file = lc_file_create (path, tmp, sizeof tmp);
     if (file)
         lc_compare_markdown (self, file, plots);
-    if (!file || lc_file_close_checked (&file)) {
+    if (!file || lc_file_commit (&file, tmp, path)) {
         fprintf (stderr, S_PROGRAM ": cannot write %s: %s\n", path, strerror (errno));
         return -1;
     }
-    return 0;
+    //  gnuplot there but failing is an output not written, as for analyze
+    return drawn < 0 ? -1 : 0;
 }
 
 int

@@ -125,6 +125,59 @@ lc_file_close_checked (FILE **file_p)
     return failed ? -1 : 0;
 }
 
+#define S_CREATE_TRIES  100         //  temporary names tried at most
+
+FILE *
+lc_file_create (const char *path, char *tmp, size_t size)
+{
+    for (int n = 0; n < S_CREATE_TRIES; n++) {
+        int length = snprintf (tmp, size, "%s.tmp-%ld-%d", path, (long) getpid (), n);
+        if (length < 0 || (size_t) length >= size) {
+            errno = ENAMETOOLONG;
+            return NULL;
+        }
+        int fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+        if (fd < 0 && errno == EEXIST)
+            continue;
+        if (fd < 0)
+            return NULL;
+        FILE *file = fdopen (fd, "w");
+        if (!file) {
+            int saved = errno;
+            close (fd);
+            unlink (tmp);
+            errno = saved;
+        }
+        return file;
+    }
+    errno = EEXIST;
+    return NULL;
+}
+
+int
+lc_file_commit (FILE **file_p, const char *tmp, const char *path)
+{
+    int rc = lc_file_close_checked (file_p);
+    if (rc == 0)
+        rc = rename (tmp, path);
+    if (rc) {
+        int saved = errno;
+        unlink (tmp);
+        errno = saved;
+    }
+    return rc;
+}
+
+void
+lc_file_abandon (FILE **file_p, const char *tmp)
+{
+    if (*file_p) {
+        fclose (*file_p);
+        *file_p = NULL;
+    }
+    unlink (tmp);
+}
+
 int
 lc_file_stdout_checked (void)
 {

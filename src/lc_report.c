@@ -28,6 +28,7 @@
 #include "lc_json.h"
 
 #include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -710,7 +711,8 @@ s_plots_for (const lc_run_t *run, FILE *gp, const char *dir, const char *ext)
 }
 
 FILE *
-lc_report_gnuplot_open (const char *dir, const char **note, int *status)
+lc_report_gnuplot_open (const char *dir, char *draw, size_t size, const char **note,
+                        int *status)
 {
     char path [S_PATH_MAX];
     const char *gnuplot = s_find_gnuplot (path, sizeof path);
@@ -725,19 +727,90 @@ lc_report_gnuplot_open (const char *dir, const char **note, int *status)
         *note = "no plots: the output directory's name contains a quote";
         return NULL;
     }
+    int length = snprintf (draw, size, "%s/.lclock-plots-XXXXXX", dir);
+    if (length < 0 || (size_t) length >= size || !mkdtemp (draw)) {
+        *note = "no plots: cannot make a folder to draw them in";
+        return NULL;
+    }
     char command [S_PATH_MAX + 32];
     snprintf (command, sizeof command, "'%s' 2>/dev/null", gnuplot);
     FILE *gp = popen (command, "w");
-    if (!gp)
+    if (!gp) {
         *note = "no plots: gnuplot could not be started";
+        rmdir (draw);
+    }
     return gp;
 }
 
+//  True if the picture at path is whole: gnuplot exits 0 when its writes
+//  fail (a full disk leaves empty or cut files), so the end of each file
+//  is checked: a PNG ends with its IEND chunk, an SVG with </svg>
+static bool
+s_picture_whole (const char *path)
+{
+    char tail [32] = "";
+    FILE *file = fopen (path, "rb");
+    if (!file)
+        return false;
+    size_t got = 0;
+    if (fseek (file, -(long) (sizeof tail - 1), SEEK_END) == 0)
+        got = fread (tail, 1, sizeof tail - 1, file);
+    fclose (file);
+    tail [got] = 0;
+    const char *dot = strrchr (path, '.');
+    if (dot && strcmp (dot, ".png") == 0)
+        return got >= 8 && memcmp (tail + got - 8, "IEND\xae\x42\x60\x82", 8) == 0;
+    return strstr (tail, "</svg>") != NULL;
+}
+
+//  True if every picture in draw is whole
+static bool
+s_draw_whole (const char *draw)
+{
+    bool whole = true;
+    DIR *folder = opendir (draw);
+    struct dirent *entry;
+    while (whole && folder && (entry = readdir (folder))) {
+        char path [S_PATH_MAX];
+        snprintf (path, sizeof path, "%s/%s", draw, entry->d_name);
+        whole = entry->d_name [0] == '.' || s_picture_whole (path);
+    }
+    if (folder)
+        closedir (folder);
+    return whole && folder;
+}
+
+//  Moves (keep) or removes every file of draw, then draw itself; false if
+//  a move failed
+static bool
+s_empty_draw (const char *draw, const char *dir, bool keep)
+{
+    bool moved = true;
+    DIR *folder = opendir (draw);
+    struct dirent *entry;
+    while (folder && (entry = readdir (folder))) {
+        if (strcmp (entry->d_name, ".") == 0 || strcmp (entry->d_name, "..") == 0)
+            continue;
+        char from [S_PATH_MAX], to [S_PATH_MAX];
+        snprintf (from, sizeof from, "%s/%s", draw, entry->d_name);
+        snprintf (to, sizeof to, "%s/%s", dir, entry->d_name);
+        if (!keep || rename (from, to) != 0) {
+            moved = moved && !keep;
+            unlink (from);
+        }
+    }
+    if (folder)
+        closedir (folder);
+    rmdir (draw);
+    return moved;
+}
+
 int
-lc_report_gnuplot_close (FILE *gp, const char **note)
+lc_report_gnuplot_close (FILE *gp, const char *draw, const char *dir, const char **note)
 {
     fprintf (gp, "exit\n");
-    if (pclose (gp) != 0) {
+    bool drawn = pclose (gp) == 0 && s_draw_whole (draw);
+    if (!s_empty_draw (draw, dir, drawn) || !drawn) {
         *note = "no plots: gnuplot failed";
         return -1;
     }
@@ -749,13 +822,14 @@ int
 lc_report_plots (const lc_run_t *run, const char *dir, const char **note)
 {
     int status;
-    FILE *gp = lc_report_gnuplot_open (dir, note, &status);
+    char draw [S_PATH_MAX];
+    FILE *gp = lc_report_gnuplot_open (dir, draw, sizeof draw, note, &status);
     if (!gp)
         return status;
     s_datablocks (run, gp);
-    s_plots_for (run, gp, dir, "png");
-    s_plots_for (run, gp, dir, "svg");
-    return lc_report_gnuplot_close (gp, note);
+    s_plots_for (run, gp, draw, "png");
+    s_plots_for (run, gp, draw, "svg");
+    return lc_report_gnuplot_close (gp, draw, dir, note);
 }
 
 //  --------------------------------------------------------------------------

@@ -26,6 +26,7 @@
     says: a key missing or mistyped is a file that cannot be trusted.
 */
 #include "lc_result.h"
+#include "lc_file.h"
 #include "lc_json.h"
 #include "lc_alloc.h"
 #include "lc_check.h"
@@ -231,17 +232,20 @@ lc_result_json (const lc_result_t *self)
 int
 lc_result_dump (json_t *json, const char *path)
 {
-    FILE *file = fopen (path, "w");
+    char tmp [S_PATH_MAX + 32];
+    FILE *file = lc_file_create (path, tmp, sizeof tmp);
     if (!file)
         return -1;
-    int rc = json_dumpf (json, file, S_DUMP_FLAGS);
-    if (fputc ('\n', file) == EOF)
-        rc = -1;
-    if (fclose (file))
-        rc = -1;
-    if (rc && errno == 0)
-        errno = EIO;
-    return rc;
+    errno = 0;
+    if (json_dumpf (json, file, S_DUMP_FLAGS) || fputc ('\n', file) == EOF) {
+        if (errno == 0)
+            errno = EIO;
+        int saved = errno;
+        lc_file_abandon (&file, tmp);
+        errno = saved;
+        return -1;
+    }
+    return lc_file_commit (&file, tmp, path);
 }
 
 //  --------------------------------------------------------------------------

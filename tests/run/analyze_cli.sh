@@ -132,4 +132,28 @@ rc=0; LCLOCK_GNUPLOT=/nonexistent/gnuplot "$LCLOCK" analyze "$LC_FIXTURES/break2
 grep -q "gnuplot is not installed" "$LC_WORK/e5" || fail "without gnuplot: no note on stderr"
 grep -q "gnuplot is not installed" "$LC_WORK/nognuplot/report.md" || fail "without gnuplot: no note in report.md"
 [ ! -e "$LC_WORK/nognuplot/clock.png" ] || fail "without gnuplot: a plot appeared"
+# A full disk (a small tmpfs; root only): summary.json and report.md whole
+# or absent, no empty or cut picture (gnuplot exits 0 when its writes
+# fail: an empty summary.json and cut plots used to stay, exit 2 or even 0)
+if [ "$(id -u)" = 0 ] && [ -x "$(command -v gnuplot)" ]; then
+    disk="$LC_WORK/disk"
+    mkdir -p "$disk"
+    mount -t tmpfs -o size=8k lc_analyze_disk "$disk" || fail "cannot mount a tmpfs on $disk"
+    LC_CLEANUPS+=("umount -l '$disk'")
+    for size in 8k 40k; do
+        mount -o "remount,size=$size" "$disk" || fail "cannot size the tmpfs on $disk"
+        rc=0; "$LCLOCK" analyze "$LC_FIXTURES/clean" --out "$disk/r" >/dev/null 2>"$LC_WORK/full.err" || rc=$?
+        [ "$rc" = 2 ] || fail "full disk of $size: exit $rc, $(cat "$LC_WORK/full.err")"
+        for file in "$disk"/r/*; do
+            case "$file" in
+                */summary.json) jq -e .checks "$file" >/dev/null || fail "full disk of $size: summary.json cut" ;;
+                */report.md) grep -q "^## " "$file" || fail "full disk of $size: report.md cut" ;;
+                */\*) ;;
+                *) fail "full disk of $size: $file left (a picture gnuplot could not finish)" ;;
+            esac
+        done
+        rm -rf "$disk/r"
+    done
+    umount "$disk"
+fi
 echo "analyze_cli: ok"

@@ -60,4 +60,45 @@ rc=0; "$LCLOCK" compare "$LC_WORK/empty-$$" --out "$LC_WORK/e" >/dev/null 2>&1 |
 [ "$rc" = 2 ] || fail "nothing to compare: exit $rc, expected 2"
 rc=0; "$LCLOCK" compare --bogus "$LC_FIXTURES/compare" >/dev/null 2>"$LC_WORK/bad" || rc=$?
 [ "$rc" = 2 ] && [ "$(wc -l <"$LC_WORK/bad")" = 1 ] || fail "bad option: exit $rc"
+# Outputs are written whole or not at all, never through what sits at
+# their names: a FIFO there (it blocked the write forever), a link to an
+# input (followed, it overwrote that run's summary.json)
+mkdir -p "$LC_WORK/odd"
+mkfifo "$LC_WORK/odd/comparison.md"
+cp "$LC_FIXTURES/compare/A/trial-1/summary.json" "$LC_WORK/kept.json"
+ln -s "$LC_WORK/kept.json" "$LC_WORK/odd/comparison.json"
+rc=0; timeout 30 "$LCLOCK" compare "$LC_FIXTURES/compare/A" --out "$LC_WORK/odd" --no-plots \
+    >/dev/null 2>"$LC_WORK/odd.err" || rc=$?
+[ "$rc" = 0 ] || fail "a FIFO and a link at the outputs' names: exit $rc, $(cat "$LC_WORK/odd.err")"
+[ -f "$LC_WORK/odd/comparison.md" ] && [ -f "$LC_WORK/odd/comparison.json" ] \
+    && [ ! -L "$LC_WORK/odd/comparison.json" ] || fail "the FIFO or the link was not replaced"
+cmp -s "$LC_WORK/kept.json" "$LC_FIXTURES/compare/A/trial-1/summary.json" \
+    || fail "comparison.json was written through a link onto another file"
+# A full disk (a small tmpfs, root only as in machine_full_disk.sh): exit 2
+# naming the file, the previous comparison.md kept, no half-written file
+if [ "$(id -u)" = 0 ]; then
+    disk="$LC_WORK/disk"
+    mkdir -p "$disk"
+    mount -t tmpfs -o size=16k lc_compare_disk "$disk" || fail "cannot mount a tmpfs on $disk"
+    LC_CLEANUPS+=("umount -l '$disk'")
+    echo previous >"$disk/comparison.md"
+    rc=0; "$LCLOCK" compare "$LC_FIXTURES/compare" --out "$disk" --no-plots \
+        >/dev/null 2>"$LC_WORK/full.err" || rc=$?
+    [ "$rc" = 2 ] && grep -q "cannot write $disk/comparison.json: No space left on device" "$LC_WORK/full.err" \
+        || fail "full disk: exit $rc, $(cat "$LC_WORK/full.err")"
+    [ "$(cat "$disk/comparison.md")" = previous ] || fail "full disk: the previous comparison.md was lost"
+    left=$(find "$disk" -mindepth 1 ! -name comparison.md)
+    [ -z "$left" ] || fail "full disk: half-written files left: $left"
+    # Room for comparison.json and .md but not for the plots: gnuplot exits
+    # 0 on a failed write, and used to leave empty or cut pictures
+    rm -f "$disk/comparison.md"
+    mount -o remount,size=100k "$disk" || fail "cannot grow the tmpfs on $disk"
+    rc=0; "$LCLOCK" compare "$LC_FIXTURES/compare" --out "$disk" >/dev/null 2>"$LC_WORK/full.err" || rc=$?
+    [ "$rc" = 2 ] && grep -q "no plots: gnuplot failed" "$LC_WORK/full.err" \
+        || fail "full disk, plots: exit $rc, $(cat "$LC_WORK/full.err")"
+    [ -s "$disk/comparison.json" ] && [ -s "$disk/comparison.md" ] || fail "full disk, plots: no comparison"
+    left=$(find "$disk" -mindepth 1 ! -name 'comparison.*')
+    [ -z "$left" ] || fail "full disk, plots: pictures left: $left"
+    umount "$disk"
+fi
 echo "compare: means and sds as computed by hand; failed and unreadable runs left out"
