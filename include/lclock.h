@@ -21,6 +21,8 @@
 #define LC_EXIT_FAILURE         1   //  runtime failure, or a check failed
 #define LC_EXIT_USAGE           2   //  usage or configuration error
 #define LC_EXIT_START_TIMEOUT   3   //  a peer never appeared
+#define LC_EXIT_INTERRUPTED     130 //  stopped by SIGINT or SIGTERM before
+                                    //  its output was whole (as 128 + SIGINT)
 
 //  Limits
 #define LC_ID_MIN               1       //  smallest machine id

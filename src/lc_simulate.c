@@ -26,6 +26,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,8 +83,21 @@ typedef struct {
     lc_log_t **logs;            //  machine-ID.csv of machine ID at ID - 1
     const char *failed;         //  the log that could not be written, or NULL
     char **paths;               //  the logs' paths
+    bool *created;              //  per log: this run created it
+    uint32_t summaries;         //  machine-ID.json written, ID 1 up
+    bool runinfo;               //  run.json written
     int error;                  //  errno of the failure
 } s_writer_t;
+
+//  SIGINT or SIGTERM: the run being written stops, its files are removed
+static volatile sig_atomic_t s_interrupted;
+
+static void
+s_on_signal (int signal)
+{
+    (void) signal;
+    s_interrupted = 1;
+}
 
 static void
 s_usage (FILE *out)
@@ -120,8 +134,10 @@ s_usage (FILE *out)
 "  -h, --help        print this text\n"
 "\n"
 "Logs are never overwritten: a run directory that holds a machine-ID.csv is\n"
-"refused. Exit status: 0 written, 1 a file could not be written, 2 a bad\n"
-"option. docs/simulate.md explains the simulator and its tie rules.\n",
+"refused. A run that cannot be written whole (a full disk, Ctrl-C) is\n"
+"removed. Exit status: 0 written, 1 a file could not be written, 2 a bad\n"
+"option, 130 interrupted. docs/simulate.md explains the simulator and its\n"
+"tie rules.\n",
              LC_MACHINES_MAX, LC_RATE_MIN, LC_RATE_MAX, LC_DEFAULT_RATE_MIN,
              LC_DEFAULT_RATE_MAX, LC_ROLL_MIN, LC_ROLL_MAX, LC_DEFAULT_ROLL,
              LC_DURATION_MAX, LC_DEFAULT_DURATION, LC_SEED_MAX, LC_DELAY_MAX_MS,
@@ -365,6 +381,8 @@ static int
 s_write_row (void *arg, const lc_row_t *row)
 {
     s_writer_t *writer = (s_writer_t *) arg;
+    if (s_interrupted)
+        return 1;
     size_t index = row->machine - 1;
     if (lc_log_write (writer->logs [index], row) == 0)
         return 0;
@@ -376,7 +394,7 @@ s_write_row (void *arg, const lc_row_t *row)
 //  The summaries, as a real machine's at its stop
 static int
 s_write_summaries (const s_options_t *self, const lc_sim_t *sim, uint64_t seed,
-                   const char *dir)
+                   const char *dir, s_writer_t *writer)
 {
     uint32_t machines = self->sim.machines;
     uint32_t *ids = lc_malloc (machines * sizeof *ids);
@@ -417,13 +435,16 @@ s_write_summaries (const s_options_t *self, const lc_sim_t *sim, uint64_t seed,
         rc = lc_summary_write (&summary, path, error, sizeof error);
         if (rc)
             fprintf (stderr, S_PROGRAM ": %s\n", error);
+        else
+            writer->summaries = id;
     }
     free (peers);
     return rc;
 }
 
 static int
-s_write_runinfo (const s_options_t *self, uint64_t seed, const char *dir)
+s_write_runinfo (const s_options_t *self, uint64_t seed, const char *dir,
+                 s_writer_t *writer)
 {
     lc_runinfo_t *info = lc_runinfo_new ();
     info->launcher = LC_LAUNCHER_SIMULATE;
@@ -443,6 +464,7 @@ s_write_runinfo (const s_options_t *self, uint64_t seed, const char *dir)
     lc_runinfo_set_command (info, self->command);
     int rc = lc_runinfo_save (info, dir, S_PROGRAM);
     lc_runinfo_destroy (&info);
+    writer->runinfo = rc == 0;
     return rc;
 }
 
@@ -467,6 +489,7 @@ s_open_logs (s_writer_t *writer, uint32_t machines, const char *dir)
     }
     for (uint32_t i = 0; i < machines; i++) {
         writer->logs [i] = lc_log_open (writer->paths [i], true);
+        writer->created [i] = writer->logs [i] != NULL;
         if (!writer->logs [i]) {
             fprintf (stderr, S_PROGRAM ": cannot create %s: %s\n", writer->paths [i],
                      strerror (errno));
@@ -483,17 +506,49 @@ s_close_logs (s_writer_t *writer, uint32_t machines)
 {
     int rc = 0;
     for (uint32_t i = 0; i < machines; i++) {
-        if (writer->logs [i] && lc_log_flush (writer->logs [i]) && rc == 0) {
+        //  Said once: a failed write already was
+        if (writer->logs [i] && lc_log_flush (writer->logs [i]) && rc == 0
+        &&  !writer->failed && !s_interrupted) {
             fprintf (stderr, S_PROGRAM ": cannot write %s: %s\n", writer->paths [i],
                      strerror (errno));
             rc = -1;
         }
         lc_log_destroy (&writer->logs [i]);
-        free (writer->paths [i]);
     }
-    free (writer->logs);
-    free (writer->paths);
     return rc;
+}
+
+//  A run that failed or was interrupted leaves nothing of its own behind:
+//  its logs, summaries and run.json are removed (a half-written run would
+//  be refused when made again: its logs exist), and so is its folder when
+//  this run made it and it is empty
+static void
+s_remove_run (s_writer_t *writer, uint32_t machines, const char *dir, bool made_dir)
+{
+    char path [PATH_MAX];
+    for (uint32_t i = 0; i < machines; i++)
+        if (writer->created [i])
+            unlink (writer->paths [i]);
+    for (uint32_t id = 1; id <= writer->summaries; id++) {
+        snprintf (path, sizeof path, "%s/machine-%" PRIu32 ".json", dir, id);
+        unlink (path);
+    }
+    if (writer->runinfo) {
+        snprintf (path, sizeof path, "%s/%s", dir, LC_RUNINFO_FILE);
+        unlink (path);
+    }
+    if (made_dir)
+        rmdir (dir);
+}
+
+static void
+s_free_writer (s_writer_t *writer, uint32_t machines)
+{
+    for (uint32_t i = 0; i < machines; i++)
+        free (writer->paths [i]);
+    free (writer->paths);
+    free (writer->logs);
+    free (writer->created);
 }
 
 //  What a run was, in one line on stdout
@@ -520,33 +575,43 @@ s_say_run (const s_options_t *self, const lc_sim_t *sim, uint64_t seed, const ch
             rows, sent, unread);
 }
 
-//  One run into dir with this seed. Returns the exit status.
+//  One run into dir with this seed. Returns the exit status; a run that
+//  is not written whole is removed.
 static int
 s_run (const s_options_t *self, uint64_t seed, const char *dir)
 {
     uint32_t machines = self->sim.machines;
     s_writer_t writer = {
         .logs = lc_calloc (machines, sizeof *writer.logs),
-        .paths = lc_calloc (machines, sizeof *writer.paths)
+        .paths = lc_calloc (machines, sizeof *writer.paths),
+        .created = lc_calloc (machines, sizeof *writer.created)
     };
+    bool made_dir = access (dir, F_OK) != 0;
     int rc = s_open_logs (&writer, machines, dir);
-    if (rc) {
-        s_close_logs (&writer, machines);
-        return rc;
+    if (rc == 0) {
+        lc_sim_config_t config = self->sim;
+        config.seed = seed;
+        lc_sim_t *sim = lc_sim_new (&config);
+        if (lc_sim_run (sim, s_write_row, &writer) && writer.failed)
+            fprintf (stderr, S_PROGRAM ": cannot write %s: %s\n", writer.failed,
+                     strerror (writer.error));
+        if (s_close_logs (&writer, machines) || writer.failed || s_interrupted
+        ||  s_write_summaries (self, sim, seed, dir, &writer) || s_interrupted
+        ||  s_write_runinfo (self, seed, dir, &writer) || s_interrupted)
+            rc = s_interrupted ? LC_EXIT_INTERRUPTED : LC_EXIT_FAILURE;
+        else
+            s_say_run (self, sim, seed, dir);
+        lc_sim_destroy (&sim);
     }
-    lc_sim_config_t config = self->sim;
-    config.seed = seed;
-    lc_sim_t *sim = lc_sim_new (&config);
-    if (lc_sim_run (sim, s_write_row, &writer))
-        fprintf (stderr, S_PROGRAM ": cannot write %s: %s\n", writer.failed,
-                 strerror (writer.error));
-    if (s_close_logs (&writer, machines) || writer.failed
-    ||  s_write_summaries (self, sim, seed, dir)
-    ||  s_write_runinfo (self, seed, dir))
-        rc = LC_EXIT_FAILURE;
     else
-        s_say_run (self, sim, seed, dir);
-    lc_sim_destroy (&sim);
+        s_close_logs (&writer, machines);
+    if (rc) {
+        s_remove_run (&writer, machines, dir, made_dir);
+        if (rc == LC_EXIT_INTERRUPTED)
+            fprintf (stderr, S_PROGRAM ": interrupted; the unfinished run in %s was removed\n",
+                     dir);
+    }
+    s_free_writer (&writer, machines);
     return rc;
 }
 
@@ -573,6 +638,15 @@ lc_simulate_main (int argc, char *argv [])
     self->command = lc_runinfo_shell_join (argc + 1, words);
     free (words);
 
+    //  A signal ignored from the start stays ignored (a background job of
+    //  a shell without job control ignores SIGINT)
+    int signals [] = { SIGINT, SIGTERM };
+    for (size_t i = 0; i < sizeof signals / sizeof signals [0]; i++) {
+        struct sigaction action = { .sa_handler = s_on_signal }, before;
+        sigemptyset (&action.sa_mask);
+        if (sigaction (signals [i], NULL, &before) == 0 && before.sa_handler != SIG_IGN)
+            sigaction (signals [i], &action, NULL);
+    }
     if (self->trials == 0)
         rc = s_run (self, self->sim.seed, self->log_dir);
     for (uint64_t trial = 1; trial <= self->trials && rc == 0; trial++) {

@@ -111,4 +111,44 @@ for run in "$LC_WORK"/sweep/trial-* "$LC_WORK/sweep/rates" "$LC_WORK/sweep/tiny"
     runs=$((runs + 1))
 done
 grep -q '"rates": \[' "$LC_WORK/sweep/rates/run.json" || fail "run.json: no fixed rates"
+
+# A run is written whole or not at all. Interrupted (a run of hours, its
+# logs growing): exit 130, its files and the folder it made removed, so the
+# same command runs again (a half run used to stay, and was then refused:
+# its logs existed). Finished trials are kept.
+set -m
+lc_start long "$LCLOCK" simulate --seed 1 --rate 1000 --duration 1e6 --trials 2 \
+    --log-dir "$LC_WORK/long"
+set +m
+lc_wait_file "$LC_WORK/long/trial-1/machine-1.csv" 30
+# shellcheck disable=SC2154  # set by lc_start
+kill -INT "$pid_long"
+lc_wait long
+[ "$LC_RC" = 130 ] || { cat "$LC_WORK/long.err" >&2; fail "interrupted: exit $LC_RC, not 130"; }
+grep -q "interrupted; the unfinished run in $LC_WORK/long/trial-1 was removed" "$LC_WORK/long.err" \
+    || { cat "$LC_WORK/long.err" >&2; fail "interrupted: not said"; }
+[ ! -e "$LC_WORK/long/trial-1" ] || fail "interrupted: $(ls "$LC_WORK/long/trial-1") left"
+sim --seed 3 --duration 10 --trials 3 --log-dir "$LC_WORK/resumed" >/dev/null || fail "trials exited $?"
+rm -r "$LC_WORK/resumed/trial-3"
+lc_start more "$LCLOCK" simulate --seed 3 --duration 1e6 --rate 1000 --log-dir "$LC_WORK/resumed/trial-3"
+lc_wait_file "$LC_WORK/resumed/trial-3/machine-1.csv" 30
+kill -TERM "$pid_more"
+lc_wait more
+[ "$LC_RC" = 130 ] && [ ! -e "$LC_WORK/resumed/trial-3" ] && [ -f "$LC_WORK/resumed/trial-2/run.json" ] \
+    || fail "SIGTERM: exit $LC_RC, or the unfinished run was left, or a finished one removed"
+# A full disk (a small tmpfs; root only, as machine_full_disk.sh): exit 1
+# naming the log once, nothing left, and a folder that was there stays
+if [ "$(id -u)" = 0 ]; then
+    disk="$LC_WORK/disk"
+    mkdir -p "$disk"
+    mount -t tmpfs -o size=64k lc_simulate_disk "$disk" || fail "cannot mount a tmpfs on $disk"
+    LC_CLEANUPS+=("umount -l '$disk'")
+    rc=0; sim --seed 1 --duration 600 --log-dir "$disk" >/dev/null 2>"$LC_WORK/full.err" || rc=$?
+    [ "$rc" = 1 ] && [ "$(wc -l <"$LC_WORK/full.err")" = 1 ] \
+        && grep -q "cannot write $disk/machine-[0-9].csv: No space left on device" "$LC_WORK/full.err" \
+        || { cat "$LC_WORK/full.err" >&2; fail "full disk: exit $rc"; }
+    [ -d "$disk" ] && [ -z "$(ls -A "$disk")" ] || fail "full disk: left $(ls -A "$disk")"
+    sim --seed 1 --duration 5 --log-dir "$disk" >/dev/null || fail "the run after a full disk failed"
+    umount "$disk"
+fi
 echo "simulate_cli: ok ($runs runs analyzed)"
