@@ -89,7 +89,8 @@ read -r _ name _ _ <<<"$plan"
 [ ${#quick[@]} -eq 0 ] || name=$name-quick
 [ ${#simulate[@]} -eq 0 ] || name=$name-simulated
 out=${out:-$lc_studies/$name}
-mkdir -p "$out" || die "cannot make $out"
+[ ! -e "$out" ] || [ -d "$out" ] || usage_error "--out $out: not a folder; give the study's folder"
+why=$(mkdir -p "$out" 2>&1) || die "cannot make $out: ${why##*: }"
 out=$(cd "$out" && pwd)
 plan=$("$lclock" plan "$file" "${quick[@]}" "${simulate[@]}" --out "$out") || exit 2
 

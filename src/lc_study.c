@@ -50,6 +50,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define S_PROGRAM       "lclock plan"
 #define S_PATH_MAX      4096    //  bytes of a path we build
@@ -579,6 +580,12 @@ lc_study_main (int argc, char *argv [])
     if (optind != argc - 1) {
         fprintf (stderr, S_PROGRAM ": expected one study FILE (try 'lclock plan "
                  "--help')\n");
+        return LC_EXIT_USAGE;
+    }
+    struct stat info;
+    if (out && stat (out, &info) == 0 && !S_ISDIR (info.st_mode)) {
+        fprintf (stderr, S_PROGRAM ": --out %s: not a folder; give the study's folder "
+                 "(it need not exist yet)\n", out);
         return LC_EXIT_USAGE;
     }
     lc_study_t *study = lc_study_load (argv [optind], S_PROGRAM);
