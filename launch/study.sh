@@ -149,9 +149,16 @@ interrupted=0
 # shellcheck disable=SC2317  # trap handler
 on_signal () {
     interrupted=$((interrupted + 1))
-    if [ -n "$trial_pid" ]; then
-        #  once: run3.sh takes a second one as "kill the machines now"
-        [ "$interrupted" -gt 1 ] || kill -INT "$trial_pid" 2>/dev/null || true
+    if [ -n "$trial_pid" ] && [ "$interrupted" -eq 1 ]; then
+        if [ ${#simulate[@]} -gt 0 ]; then
+            #  the trial's process group: lclock simulate itself stops and
+            #  removes its unfinished run (its shell alone would wait for it)
+            kill -INT -- "-$trial_pid" 2>/dev/null || true
+        else
+            #  once: run3.sh stops its machines cleanly (a second one is
+            #  "kill the machines now"); it alone, not its helpers
+            kill -INT "$trial_pid" 2>/dev/null || true
+        fi
     fi
 }
 trap on_signal INT TERM
@@ -225,7 +232,8 @@ say "$done_now trials run in $(fmt_time $(( $(date +%s) - started )))$([ "$faile
 
 dirs=()
 for cond in "${conditions[@]}"; do
-    [ -d "$out/$cond" ] && dirs+=("$out/$cond")
+    #  a condition with an analyzed trial (not the folder of one interrupted)
+    compgen -G "$out/$cond/trial-*/summary.json" >/dev/null && dirs+=("$out/$cond")
 done
 rc=0
 if [ ${#dirs[@]} -gt 0 ]; then

@@ -84,4 +84,22 @@ expect_refused "fifo.study: a FIFO, not a regular file; expected a study file" \
 expect_refused "/dev/zero: a device, not a regular file; expected a study file" \
     "$LCLOCK" plan /dev/zero
 [ ! -e "$LC_WORK/none" ] || fail "a refused study made its folder"
+
+# Ctrl-C during a long simulated trial (1.5 million rows): it stops at once
+# (lclock simulate gets the signal and removes its unfinished run; before,
+# only its shell did, which waited for the whole trial), nothing is
+# compared, exit 130; run again, it starts that trial anew
+printf 'study\n    name = long\n    duration = 5000\n    rate = 100\n    condition = a\n' \
+    >"$LC_WORK/long.study"
+set -m
+lc_start long "$study" "$LC_WORK/long.study" --simulate --out "$LC_WORK/long"
+set +m
+lc_wait_file "$LC_WORK/long/a/trial-1/machine-1.csv" 60
+kill -INT "$pid_long"
+lc_wait long
+[ "$LC_RC" = 130 ] && grep -q "^study.sh: interrupted: a trial 1 stopped; it will run again" "$LC_WORK/long.out" \
+    && grep -q "^study.sh: no trial finished: nothing to compare" "$LC_WORK/long.out" \
+    || { cat "$LC_WORK/long.out" "$LC_WORK/long.err" >&2; fail "Ctrl-C in a simulated trial: exit $LC_RC"; }
+[ ! -e "$LC_WORK/long/a/trial-1" ] && [ -z "$(cat "$LC_WORK/long.err")" ] \
+    || fail "Ctrl-C in a simulated trial: the trial was left, or stderr: $(cat "$LC_WORK/long.err")"
 echo "study.sh --simulate: runs, labels, seeds, comparison and resume as documented"
