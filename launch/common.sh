@@ -1,5 +1,6 @@
 # shellcheck shell=bash disable=SC2154  # me, top, run, lclock, pids, status, running, interrupts, STOP_TIMEOUT: the caller's
-# launch/common.sh - what launch/run3.sh and launch/runlan.sh share.
+# launch/common.sh - what the launchers (run3.sh, runlan.sh, study.sh,
+# realideal.sh) share.
 # Sourced after the caller sets `me` (its file name, run3.sh) and `top`
 # (the folder above the launcher's own launch/, symlinks resolved).
 
@@ -27,6 +28,59 @@ fi
 die () { echo "$me: $*" >&2; exit 1; }
 usage_error () { echo "$me: $*" >&2; exit 2; }
 say () { echo "$me: $*"; }
+
+# ---------------------------------------------------------------------------
+#  Option values as lclock reads them (docs/cli.md, "Values"), for the
+#  launchers' own checks before anything starts
+
+MACHINES_MAX=1024       #  LC_PEERS_MAX + 1 (include/lclock.h)
+RATE_MAX=1000000        #  LC_RATE_MAX
+ROLL_MAX=1000000        #  LC_ROLL_MAX
+DURATION_MAX=1e9        #  LC_DURATION_MAX, model seconds
+SPEED_MIN=1e-6          #  LC_SPEED_MIN
+SPEED_MAX=1e6           #  LC_SPEED_MAX
+
+is_uint () { [[ $1 =~ ^[0-9]+$ ]]; }
+#  is_number X: a plain decimal as lclock reads one: digits with a point
+#  or not, and an exponent (1e-6, 2.5E+3), no sign, no hex, inf or nan
+is_number () { [[ $1 =~ ^([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$ ]]; }
+#  between X LOW HIGH: LOW < X <= HIGH, or LOW <= X <= HIGH with a 4th
+#  argument "closed"
+between () {
+    is_number "$1" && awk -v x="$1" -v lo="$2" -v hi="$3" -v c="${4:-}" \
+        'BEGIN { x += 0; exit !((c == "closed" ? x >= lo + 0 : x > lo + 0) && x <= hi + 0) }'
+}
+
+#  A decimal is at most 9223372036854775807, the largest seed (lclock keeps
+#  seeds as JSON integers, signed 64 bit); compared as strings of equal
+#  length, past bash's own arithmetic.
+SEED_MAX=9223372036854775807
+fits_seed () {
+    local n=$1
+    while [[ $n == 0?* ]]; do n=${n#0}; done
+    #  equal lengths: the lexical order is the numeric order
+    [ ${#n} -lt ${#SEED_MAX} ] || { [ ${#n} -eq ${#SEED_MAX} ] \
+        && [ "$(printf '%s\n' "$n" "$SEED_MAX" | LC_ALL=C sort | tail -n 1)" = "$SEED_MAX" ]; }
+}
+
+in_range () {   # in_range VALUE MIN MAX (VALUE a string of digits)
+    [ ${#1} -le 9 ] && [ "$((10#$1))" -ge "$2" ] && [ "$((10#$1))" -le "$3" ]
+}
+
+check_rate () {
+    local lo hi
+    if [[ $1 =~ ^([0-9]+)-([0-9]+)$ ]]; then
+        lo=${BASH_REMATCH[1]} hi=${BASH_REMATCH[2]}
+    elif is_uint "$1"; then
+        lo=$1 hi=$1
+    else
+        usage_error "--rate '$1': want a whole number R or a range MIN-MAX, e.g. 1-6"
+    fi
+    if ! in_range "$lo" 1 "$RATE_MAX" || ! in_range "$hi" 1 "$RATE_MAX"; then
+        usage_error "--rate '$1': rates are whole numbers 1..$RATE_MAX"
+    fi
+    [ "$((10#$lo))" -le "$((10#$hi))" ] || usage_error "--rate '$1': MIN is above MAX"
+}
 
 #  lc_release_build: installs what is missing (launch/deps.sh) and makes
 #  the release build in build/release when it is missing or older than the
