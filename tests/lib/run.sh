@@ -49,16 +49,42 @@ fail () {
     exit 1
 }
 
-# lc_ports N: prints N distinct TCP ports free on this host, one per line,
-# drawn below the kernel's ephemeral range (32768+) so that no outgoing
-# connection takes one between the check and the bind.
+# lc_ports N: prints N distinct TCP ports free on this host, one per line.
+# Between the draw and the bind another process could take a port, so:
+# - they are drawn from LC_PORT_LOW..LC_PORT_HIGH-1, below the kernel's
+#   ephemeral range (32768+: no outgoing connection takes one) and below
+#   the range launch/run3.sh and launch/bench.sh draw their machines'
+#   ports from (20000-32767), which tests run beside their own machines;
+# - they are reserved for as long as this test's shell lives in a registry
+#   that every test of this host shares (LC_PORT_REGISTRY: lines "PORT
+#   PID", under flock), so that two tests running side by side (ctest -j,
+#   or two suites) never draw the same port. Reservations of tests that
+#   ended are dropped at the next draw.
+LC_PORT_LOW=12000
+LC_PORT_HIGH=20000
+LC_PORT_REGISTRY="${TMPDIR:-/tmp}/lc_test_ports"
 lc_ports () {
-    local n=$1 got=" " port
-    while [ "$(wc -w <<<"$got")" -lt "$n" ]; do
-        port=$((20000 + RANDOM % 12000))
-        case "$got" in *" $port "*) continue ;; esac
-        ss -Htan "sport = :$port" | grep -q . || got="$got$port "
-    done
+    local n=$1 got=" " port pid live=""
+    {
+        flock 9 || fail "cannot lock $LC_PORT_REGISTRY.lock"
+        if [ -f "$LC_PORT_REGISTRY" ]; then
+            while read -r port pid; do
+                kill -0 "$pid" 2>/dev/null && live+=" $port "
+            done <"$LC_PORT_REGISTRY"
+        fi
+        while [ "$(wc -w <<<"$got")" -lt "$n" ]; do
+            port=$((LC_PORT_LOW + RANDOM % (LC_PORT_HIGH - LC_PORT_LOW)))
+            case "$got$live" in *" $port "*) continue ;; esac
+            ss -Htan "sport = :$port" | grep -q . || got="$got$port "
+        done
+        if [ -f "$LC_PORT_REGISTRY" ]; then
+            while read -r port pid; do
+                ! kill -0 "$pid" 2>/dev/null || echo "$port $pid"
+            done <"$LC_PORT_REGISTRY"
+        fi >"$LC_PORT_REGISTRY.new"
+        for port in $got; do echo "$port $$"; done >>"$LC_PORT_REGISTRY.new"
+        mv "$LC_PORT_REGISTRY.new" "$LC_PORT_REGISTRY"
+    } 9>>"$LC_PORT_REGISTRY.lock"
     tr ' ' '\n' <<<"$got" | grep .
 }
 
