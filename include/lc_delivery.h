@@ -13,7 +13,13 @@
       already is a duplicate; one whose predecessor is missing is dropped
       (it will come again). What was taken and what was logged is
       acknowledged to the peer, at most every LC_ACK_MS, at once when the
-      peer (re)appears.
+      peer (re)appears. While running, a change waits up to
+      LC_ACK_DELAY_MS so that it can ride with a DATA to that peer (sent in
+      the same breath, it costs no wake-up of its own) or with later
+      changes; while draining it goes at once.
+    - when: lc_delivery_due tells when each peer next needs the caller (an
+      ACK to send, a stall to check, messages its link would not take), so
+      that an idle machine sleeps instead of polling on a timer.
 
     The caller carries out: it sends the DATA and ACK messages this module
     fills, tells it what went out, what came in and what was logged.
@@ -61,6 +67,11 @@ typedef struct {
     bool gap;                   //  dropped a message out of order since
                                 //  the last ack
     int64_t acked_ns;           //  when the last ack went out
+    int64_t deferred_ns;        //  when one last could not (0: none since)
+    int64_t ack_since_ns;       //  when lc_delivery_due first saw the
+                                //  pending ack (0: not yet)
+    int64_t blocked_ns;         //  when the link last refused a message
+                                //  (0: it took every one)
 } lc_delivery_peer_t;
 
 typedef struct {
@@ -127,6 +138,11 @@ void
 bool
     lc_delivery_stalled (lc_delivery_t *self, size_t idx, int64_t now_ns);
 
+//  The link to peer idx would not take the next message at now_ns (no
+//  connection, or its queue is full): tried again LC_ACK_MS later.
+void
+    lc_delivery_blocked (lc_delivery_t *self, size_t idx, int64_t now_ns);
+
 //  Messages kept for peer idx (not acknowledged as logged), and the i-th.
 size_t
     lc_delivery_kept (const lc_delivery_t *self, size_t idx);
@@ -165,6 +181,25 @@ bool
 //  That ACK went out at now_ns.
 void
     lc_delivery_ack_sent (lc_delivery_t *self, size_t idx, int64_t now_ns);
+//  That ACK could not go out at now_ns: it stays pending, tried again
+//  LC_ACK_MS later.
+void
+    lc_delivery_ack_deferred (lc_delivery_t *self, size_t idx, int64_t now_ns);
+//  True if a pending ACK to peer idx may go out now beside a DATA sent to
+//  it (LC_ACK_MS since the last one), without waiting for its delay.
+bool
+    lc_delivery_ack_rides (const lc_delivery_t *self, size_t idx, int64_t now_ns);
+
+//  --------------------------------------------------------------------------
+//  When
+
+//  The earliest monotonic time at which peer idx needs the caller: an
+//  ACK to send (only if can_ack: the caller may not acknowledge to a peer
+//  that does not know it yet), outstanding messages to check for a stall,
+//  messages its link would not take; INT64_MAX if nothing will. Starts the
+//  delay of a pending ACK the first time it sees it (at now_ns).
+int64_t
+    lc_delivery_due (lc_delivery_t *self, size_t idx, int64_t now_ns, bool can_ack);
 
 //  --------------------------------------------------------------------------
 //  --resume: both sides back from the log

@@ -94,6 +94,9 @@
 #define LC_ACK_MS               100     //  acknowledgements to a peer at most
                                         //  this often (and at once when it
                                         //  appears)
+#define LC_ACK_DELAY_MS         500     //  while running, a change waits this
+                                        //  long for a DATA to ride with (well
+                                        //  under LC_ACK_STALL_MS)
 #define LC_ACK_STALL_MS         2000    //  outstanding messages go out again
                                         //  when acks stall this long ...
 #define LC_ACK_STALL_MAX_MS     32000   //  ... doubled after each stall that

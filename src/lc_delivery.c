@@ -18,6 +18,7 @@
 #define S_STALL_NS      ((int64_t) LC_ACK_STALL_MS * 1000000)
 #define S_STALL_MAX_NS  ((int64_t) LC_ACK_STALL_MAX_MS * 1000000)
 #define S_ACK_NS        ((int64_t) LC_ACK_MS * 1000000)
+#define S_ACK_DELAY_NS  ((int64_t) LC_ACK_DELAY_MS * 1000000)
 
 void
 lc_delivery_init (lc_delivery_t *self, size_t peer_count)
@@ -199,6 +200,12 @@ lc_delivery_restarted (lc_delivery_t *self, size_t idx, uint64_t instance)
     peer->synced = false;
 }
 
+void
+lc_delivery_blocked (lc_delivery_t *self, size_t idx, int64_t now_ns)
+{
+    s_peer (self, idx)->blocked_ns = now_ns;
+}
+
 bool
 lc_delivery_stalled (lc_delivery_t *self, size_t idx, int64_t now_ns)
 {
@@ -275,12 +282,29 @@ lc_delivery_ack_now (lc_delivery_t *self, size_t idx)
     s_peer (self, idx)->ack_now = true;
 }
 
+//  When a pending ack goes out: to a peer that (re)appeared at once;
+//  else LC_ACK_MS after the last one at the earliest, and while running
+//  not before it has waited LC_ACK_DELAY_MS (from when lc_delivery_due
+//  first saw it; one it has not seen yet waits no longer). An ack that
+//  could not go out waits LC_ACK_MS before the next try.
+static int64_t
+s_ack_at (const lc_delivery_t *self, const lc_delivery_peer_t *peer)
+{
+    int64_t at = peer->ack_now ? 0 : peer->acked_ns + S_ACK_NS;
+    if (!peer->ack_now && !self->draining && peer->ack_since_ns
+    &&  peer->ack_since_ns + S_ACK_DELAY_NS > at)
+        at = peer->ack_since_ns + S_ACK_DELAY_NS;
+    if (peer->deferred_ns && peer->deferred_ns + S_ACK_NS > at)
+        at = peer->deferred_ns + S_ACK_NS;
+    return at;
+}
+
 bool
 lc_delivery_ack_due (const lc_delivery_t *self, size_t idx, int64_t now_ns,
                      lc_wire_msg_t *ack)
 {
     const lc_delivery_peer_t *peer = s_peer (self, idx);
-    if (!peer->ack_now && !(peer->ack_due && now_ns - peer->acked_ns >= S_ACK_NS))
+    if (!(peer->ack_now || peer->ack_due) || now_ns < s_ack_at (self, peer))
         return false;
     *ack = (lc_wire_msg_t) {
         .type = LC_MSG_ACK, .taken = peer->taken, .logged = peer->logged,
@@ -302,6 +326,46 @@ lc_delivery_ack_sent (lc_delivery_t *self, size_t idx, int64_t now_ns)
     lc_delivery_peer_t *peer = s_peer (self, idx);
     peer->ack_due = peer->ack_now = peer->gap = false;
     peer->acked_ns = now_ns;
+    peer->ack_since_ns = peer->deferred_ns = 0;
+}
+
+void
+lc_delivery_ack_deferred (lc_delivery_t *self, size_t idx, int64_t now_ns)
+{
+    s_peer (self, idx)->deferred_ns = now_ns;
+}
+
+bool
+lc_delivery_ack_rides (const lc_delivery_t *self, size_t idx, int64_t now_ns)
+{
+    const lc_delivery_peer_t *peer = s_peer (self, idx);
+    return (peer->ack_due || peer->ack_now) && now_ns >= peer->acked_ns + S_ACK_NS
+        && (!peer->deferred_ns || now_ns >= peer->deferred_ns + S_ACK_NS);
+}
+
+//  --------------------------------------------------------------------------
+//  When
+
+int64_t
+lc_delivery_due (lc_delivery_t *self, size_t idx, int64_t now_ns, bool can_ack)
+{
+    lc_delivery_peer_t *peer = s_peer (self, idx);
+    int64_t due = INT64_MAX;
+    if (can_ack && (peer->ack_due || peer->ack_now)) {
+        if (!peer->ack_since_ns)
+            peer->ack_since_ns = now_ns;
+        due = s_ack_at (self, peer);
+    }
+    if (!peer->synced)
+        return due;
+    //  Sent and not acknowledged as taken: a stall is checked for then
+    if (peer->cursor > s_after (peer, peer->acked_taken)
+    &&  peer->progress_ns + peer->stall_ns < due)
+        due = peer->progress_ns + peer->stall_ns;
+    //  Not sent: the link would not take it, tried again
+    if (peer->cursor < peer->length && peer->blocked_ns + S_ACK_NS < due)
+        due = peer->blocked_ns + S_ACK_NS;
+    return due;
 }
 
 //  --------------------------------------------------------------------------

@@ -332,6 +332,71 @@ test_bound (void **state)
     lc_delivery_reset (&d);
 }
 
+//  When each side needs its machine: an idle link never; a pending ack
+//  after LC_ACK_DELAY_MS while running (sooner beside a DATA), at once
+//  when the peer appears or while draining; outstanding messages at the
+//  stall; messages the link would not take LC_ACK_MS after it refused
+static void
+test_due (void **state)
+{
+    (void) state;
+    s_link_t link;
+    s_link (&link);
+    assert_true (lc_delivery_due (&link.s, 0, 0, true) == INT64_MAX);
+    assert_true (lc_delivery_due (&link.r, 0, 0, true) == INT64_MAX);
+
+    //  S sends 1 at 1000 ms: the stall is checked LC_ACK_STALL_MS later
+    int64_t t = 1000 * S_MS;
+    s_queue (&link, 1, 1);
+    s_transmit (&link, 0, t);
+    assert_true (lc_delivery_due (&link.s, 0, t, true) == t + LC_ACK_STALL_MS * S_MS);
+
+    //  R took it: the ack waits LC_ACK_DELAY_MS, from when R's machine
+    //  first asked, and not at all where it may not be sent
+    assert_true (lc_delivery_due (&link.r, 0, t, false) == INT64_MAX);
+    assert_true (lc_delivery_due (&link.r, 0, t + 5 * S_MS, true)
+                 == t + 5 * S_MS + LC_ACK_DELAY_MS * S_MS);
+    assert_true (lc_delivery_due (&link.r, 0, t + 9 * S_MS, true)
+                 == t + 5 * S_MS + LC_ACK_DELAY_MS * S_MS);
+    assert_false (s_ack (&link, t + 6 * S_MS));
+    //  ... unless a DATA goes to S now: it rides with it
+    assert_true (lc_delivery_ack_rides (&link.r, 0, t + 6 * S_MS));
+    assert_true (s_ack (&link, t + 5 * S_MS + LC_ACK_DELAY_MS * S_MS));
+    //  Taken by R: S has nothing outstanding, R nothing to say
+    assert_true (lc_delivery_due (&link.s, 0, t + 600 * S_MS, true) == INT64_MAX);
+    assert_true (lc_delivery_due (&link.r, 0, t + 600 * S_MS, true) == INT64_MAX);
+    //  Logged: not before LC_ACK_MS since the last ack, nor beside a DATA
+    t += 510 * S_MS;
+    s_log (&link, 1);
+    assert_false (lc_delivery_ack_rides (&link.r, 0, t + 50 * S_MS));
+    assert_true (lc_delivery_due (&link.r, 0, t, true) == t + LC_ACK_DELAY_MS * S_MS);
+
+    //  A failed ack waits its turn again
+    t = 3000 * S_MS;
+    lc_delivery_ack_deferred (&link.r, 0, t);
+    assert_false (lc_delivery_ack_rides (&link.r, 0, t + 50 * S_MS));
+
+    //  The peer appeared: at once (but LC_ACK_MS after a failed try)
+    lc_delivery_ack_now (&link.r, 0);
+    assert_true (lc_delivery_due (&link.r, 0, t, true) == t + LC_ACK_MS * S_MS);
+    assert_true (s_ack (&link, t + LC_ACK_MS * S_MS));
+    lc_delivery_ack_now (&link.r, 0);
+    assert_true (lc_delivery_due (&link.r, 0, t + 101 * S_MS, true) <= t + 101 * S_MS);
+
+    //  Draining: a change goes without the delay
+    t = 5000 * S_MS;
+    s_queue (&link, 2, 2);
+    s_transmit (&link, 0, t);
+    lc_delivery_drain (&link.r);
+    assert_true (lc_delivery_due (&link.r, 0, t, true) <= t);
+
+    //  The link would not take 3: tried again LC_ACK_MS later
+    s_queue (&link, 3, 3);
+    lc_delivery_blocked (&link.s, 0, t);
+    assert_true (lc_delivery_due (&link.s, 0, t, true) == t + LC_ACK_MS * S_MS);
+    s_unlink (&link);
+}
+
 int
 main (void)
 {
@@ -344,6 +409,7 @@ main (void)
         cmocka_unit_test (test_receiver_restarts),
         cmocka_unit_test (test_sender_restarts),
         cmocka_unit_test (test_bound),
+        cmocka_unit_test (test_due),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
