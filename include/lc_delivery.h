@@ -185,10 +185,12 @@ void
 //  LC_ACK_MS later.
 void
     lc_delivery_ack_deferred (lc_delivery_t *self, size_t idx, int64_t now_ns);
-//  True if a pending ACK to peer idx may go out now beside a DATA sent to
-//  it (LC_ACK_MS since the last one), without waiting for its delay.
+//  The pending ACK to peer idx if it may go out at now_ns beside a DATA
+//  sent to it (LC_ACK_MS since the last one), without waiting for its
+//  delay; false if none may.
 bool
-    lc_delivery_ack_rides (const lc_delivery_t *self, size_t idx, int64_t now_ns);
+    lc_delivery_ack_rides (const lc_delivery_t *self, size_t idx, int64_t now_ns,
+                           lc_wire_msg_t *ack);
 
 //  --------------------------------------------------------------------------
 //  When

@@ -29,14 +29,14 @@ lc_links_t *
 void
     lc_links_destroy (lc_links_t **self_p);
 
-//  The sockets the caller polls: the PULL, its monitor, peer idx's PUSH
-//  monitor.
+//  The sockets the caller polls: the PULL and its monitor. The PUSH
+//  monitors are read when the caller asks (lc_links_push_event), without
+//  waiting: one socket per peer in the loop would cost every pass of it a
+//  poll(2) per peer.
 zsock_t *
     lc_links_pull (lc_links_t *self);
 zsock_t *
     lc_links_pull_monitor (lc_links_t *self);
-zsock_t *
-    lc_links_push_monitor (lc_links_t *self, size_t idx);
 
 typedef enum {
     LC_LINKS_NONE = 0,          //  nothing waiting
@@ -75,8 +75,8 @@ typedef enum {
 lc_links_event_t
     lc_links_pull_event (lc_links_t *self);
 
-//  One event of the monitor of peer idx's PUSH; reason (size bytes) says
-//  what happened.
+//  One event of the monitor of peer idx's PUSH, or LC_LINKS_EVENT_NONE at
+//  once if none waits; reason (size bytes) says what happened.
 lc_links_event_t
     lc_links_push_event (lc_links_t *self, size_t idx, char *reason, size_t size);
 

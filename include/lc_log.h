@@ -64,12 +64,12 @@ lc_log_t *
     lc_log_open (const char *path, bool exclusive);
 int
     lc_log_write (lc_log_t *self, const lc_row_t *row);
-//  Buffered instead, for a writer of many rows that need not be on disk
-//  as they happen (`lclock simulate`; a machine never buffers: a crash
-//  must lose at most the row being formed): rows collect in size bytes
-//  (at least LC_ROW_MAX) and go out in one write(2) when the next row
-//  might not fit, at lc_log_flush and at lc_log_destroy. lc_log_write then
-//  fails only when a flush does. Call once, before the first row.
+//  Buffered instead (`lclock simulate`; a machine, which flushes before
+//  any message leaves and at the end of every handler call, so that a
+//  crash loses at most the current tick's rows): rows collect in size
+//  bytes (at least LC_ROW_MAX) and go out in one write(2) when the next
+//  row might not fit, at lc_log_flush and at lc_log_destroy. lc_log_write
+//  then fails only when a flush does. Call once, before the first row.
 void
     lc_log_set_buffer (lc_log_t *self, size_t size);
 //  Writes out the buffered rows. Returns 0, or -1 (errno set; the

@@ -87,16 +87,14 @@
                                         //  this long before it exits
 #define LC_RECONNECT_MS         20      //  ZMQ reconnect interval
 #define LC_RECONNECT_MAX_MS     200     //  ZMQ reconnect back-off cap
-#define LC_HEARTBEAT_IVL_MS     1000    //  ZMTP heartbeat interval
-#define LC_HEARTBEAT_TIMEOUT_MS 10000   //  ZMTP heartbeat timeout
 #define LC_LINGER_MS            2000    //  linger at close: queued data goes
 #define LC_SNDHWM               10000   //  messages queued per peer at most
 #define LC_ACK_MS               100     //  acknowledgements to a peer at most
                                         //  this often (and at once when it
                                         //  appears)
-#define LC_ACK_DELAY_MS         500     //  while running, a change waits this
-                                        //  long for a DATA to ride with (well
-                                        //  under LC_ACK_STALL_MS)
+#define LC_ACK_DELAY_MS         1000    //  while running, a change waits this
+                                        //  long for a DATA to ride with (half
+                                        //  of LC_ACK_STALL_MS)
 #define LC_ACK_STALL_MS         2000    //  outstanding messages go out again
                                         //  when acks stall this long ...
 #define LC_ACK_STALL_MAX_MS     32000   //  ... doubled after each stall that
@@ -107,6 +105,10 @@
 #define LC_RCVHWM               10000   //  messages queued by ZMQ for us
 #define LC_MAXMSGSIZE           1024    //  bytes; bigger drops the connection
 #define LC_READ_BATCH           256     //  messages taken per reader call
+#define LC_LOG_BUFFER           (1 << 16)   //  bytes of rows a machine holds
+                                        //  within one handler call before
+                                        //  writing them (at most: written
+                                        //  before any message leaves)
 #define LC_TICK_BATCH_US        1000    //  ticks behind schedule run back to
                                         //  back for at most the tick period,
                                         //  and at least this long ...

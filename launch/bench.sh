@@ -129,7 +129,7 @@ else
     STARTSTOP_RUNS=5
     SPEEDS="1000 2000 5000 10000 20000 50000"
     SPEED_WALL=3
-    MESHES="128:1:60 64:10:60 256:10:60"
+    MESHES=${LC_BENCH_MESHES:-"128:1:60 64:10:60 256:10:60"}
     DELAY_DURATION=20
 fi
 CPU_RATES="1 3 6"           #  one machine at each, 2 peers
@@ -456,7 +456,11 @@ group_mesh () {
         dir=$work/mesh-$n
         echo "$me: mesh of $n machines, speed $speed, $duration model s" >&2
         ok=1
-        machines "$dir" "$n" "$duration" "$speed" 1-6 || ok=0
+        local failed=""
+        machines "$dir" "$n" "$duration" "$speed" 1-6 \
+            || failed="; machines failed: $(for f in "$dir"/stat-*; do rstat "$f" status; done \
+                                          | sort | uniq -c | awk '$2 != 0 { printf "%s exit %s ", $1, $2 }')"
+        [ -z "$failed" ] || ok=0
         label="$n machines, speed $speed, $duration s"
         [ "$name" = "$n" ] || label="$label (--quick, for $name)"
         if [ ! -s "$dir/logs/machine-1.csv" ]; then
@@ -467,7 +471,7 @@ group_mesh () {
         first=$(awk -F, 'FNR == 2 { print $1 }' "$dir"/logs/machine-*.csv | sort -g | tail -n 1)
         start_spread=$(calc "$first - $last_launch")
         late=$(late_share "$dir")
-        analyze "$dir" || ok=0
+        analyze "$dir" || { ok=0; echo "$me: mesh of $n: analyze failed ($dir/analyze.out)" >&2; }
         rss=$(median $(for f in "$dir"/stat-*; do rstat "$f" maxrss_kb; done))
         cpu=$(median $(for f in "$dir"/stat-*; do rstat "$f" cpu_us; done))
         local per_peer="? KB per peer: no 2-peer figure (--only cpu)"
@@ -475,7 +479,7 @@ group_mesh () {
         local target="start <= 5 s after the last launch; checks pass; < 1 % late"
         [ "$name" != 256 ] || target="(reported) $target"
         figure "mesh_$name" "mesh of $label" "$target" \
-            "start $start_spread s after the last launch; checks $([ "$ok" = 1 ] && echo pass || echo FAIL); $late % late; RSS $(calc "$rss / 1024") MB ($per_peer); CPU $(calc "$cpu / 1000") ms per machine" \
+            "start $start_spread s after the last launch; checks $([ "$ok" = 1 ] && echo pass || echo FAIL)$failed; $late % late; RSS $(calc "$rss / 1024") MB ($per_peer); CPU $(calc "$cpu / 1000") ms per machine" \
             "$start_spread" s "$(verdict "$start_spread <= 5 && $ok && $late < 1")"
     done
 }

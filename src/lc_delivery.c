@@ -299,6 +299,15 @@ s_ack_at (const lc_delivery_t *self, const lc_delivery_peer_t *peer)
     return at;
 }
 
+static void
+s_ack_fill (const lc_delivery_peer_t *peer, lc_wire_msg_t *ack)
+{
+    *ack = (lc_wire_msg_t) {
+        .type = LC_MSG_ACK, .taken = peer->taken, .logged = peer->logged,
+        .ack_flags = peer->gap ? LC_WIRE_ACK_GAP : 0
+    };
+}
+
 bool
 lc_delivery_ack_due (const lc_delivery_t *self, size_t idx, int64_t now_ns,
                      lc_wire_msg_t *ack)
@@ -306,10 +315,7 @@ lc_delivery_ack_due (const lc_delivery_t *self, size_t idx, int64_t now_ns,
     const lc_delivery_peer_t *peer = s_peer (self, idx);
     if (!(peer->ack_now || peer->ack_due) || now_ns < s_ack_at (self, peer))
         return false;
-    *ack = (lc_wire_msg_t) {
-        .type = LC_MSG_ACK, .taken = peer->taken, .logged = peer->logged,
-        .ack_flags = peer->gap ? LC_WIRE_ACK_GAP : 0
-    };
+    s_ack_fill (peer, ack);
     return true;
 }
 
@@ -336,11 +342,15 @@ lc_delivery_ack_deferred (lc_delivery_t *self, size_t idx, int64_t now_ns)
 }
 
 bool
-lc_delivery_ack_rides (const lc_delivery_t *self, size_t idx, int64_t now_ns)
+lc_delivery_ack_rides (const lc_delivery_t *self, size_t idx, int64_t now_ns,
+                       lc_wire_msg_t *ack)
 {
     const lc_delivery_peer_t *peer = s_peer (self, idx);
-    return (peer->ack_due || peer->ack_now) && now_ns >= peer->acked_ns + S_ACK_NS
-        && (!peer->deferred_ns || now_ns >= peer->deferred_ns + S_ACK_NS);
+    if (!(peer->ack_due || peer->ack_now) || now_ns < peer->acked_ns + S_ACK_NS
+    ||  (peer->deferred_ns && now_ns < peer->deferred_ns + S_ACK_NS))
+        return false;
+    s_ack_fill (peer, ack);
+    return true;
 }
 
 //  --------------------------------------------------------------------------

@@ -26,9 +26,10 @@
     No field contains a comma or a quote. Each row is written with a single
     write(2) so that a crash loses at most the row being formed; a write
     that fails halfway is cut back to the row before, so a full disk
-    leaves no torn row. A writer that does not need one write per row (the
-    simulator, which writes millions of rows and has no crash to survive)
-    can buffer rows instead: lc_log_set_buffer.
+    leaves no torn row. A writer can buffer rows instead
+    (lc_log_set_buffer): the simulator, which writes millions of rows and
+    has no crash to survive, and the machine, which writes the rows of one
+    handler call at once, before any message leaves.
 */
 #include "lc_log.h"
 #include "lc_alloc.h"

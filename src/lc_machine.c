@@ -52,6 +52,13 @@ typedef enum {
     S_FINAL                     //  writing the last rows: once
 } s_phase_t;
 
+//  Per peer, what waits until the rows of this handler call are written
+typedef struct {
+    uint64_t logged;            //  its last message in a recv row not yet
+                                //  written (0: none): logged once written
+    bool listed;                //  in s_machine_t.touched
+} s_pending_t;
+
 typedef struct {
     lc_config_t *config;        //  options and cluster file
     lc_notice_t notice;         //  stderr, rate-limited
@@ -73,6 +80,12 @@ typedef struct {
     int announce_timer;         //  zloop timer ids, or -1
     int timeout_timer;
     int grace_timer;
+    int delivery_timer;         //  when lc_delivery next needs us, or -1
+    int64_t delivery_due_ns;    //  when it fires (INT64_MAX: not armed)
+    int64_t delivery_ran_ns;    //  when s_on_delivery last ran
+    s_pending_t *pending;       //  per peer: marks waiting for the rows
+    size_t *touched;            //  peers with a mark in pending
+    size_t touched_count;
     uint64_t clock_limit;       //  a DATA clock above this would take ours
                                 //  beyond what peers accept
     lc_log_t *log;              //  the CSV event log, from the start on
@@ -104,9 +117,19 @@ s_end (s_machine_t *self, int status)
     self->ended = true;
 }
 
+static int s_flush (s_machine_t *self);
+static void s_plan_delivery (s_machine_t *self);
+
+//  The end of every handler call: its rows written (a crash loses at most
+//  the rows of the current call, docs/design.md "Logs that can be
+//  trusted"), then the delivery timer set for what is due next
 static int
 s_going_on (s_machine_t *self)
 {
+    if (!self->ended) {
+        s_flush (self);
+        s_plan_delivery (self);
+    }
     return self->ended ? -1 : 0;
 }
 
@@ -131,9 +154,24 @@ s_write_summary (s_machine_t *self)
 
 static void s_stop (s_machine_t *self, lc_stop_reason_t reason);
 
-//  Logs row with this machine's tick, clock and queue. Returns 0, or -1 if
-//  the log could not be written: then it is closed for good, and the
-//  machine stops (exit 1) before any message of the event leaves.
+//  The log cannot be written: closed for good, what its lost rows said was
+//  logged is never acknowledged as such, and the machine stops (exit 1)
+static void
+s_log_failed (s_machine_t *self)
+{
+    lc_notice_say (&self->notice, "cannot write %s: %s; stopping", self->csv_path,
+                   strerror (errno));
+    lc_log_destroy (&self->log);
+    for (size_t t = 0; t < self->touched_count; t++)
+        self->pending [self->touched [t]] = (s_pending_t) { 0 };
+    self->touched_count = 0;
+    s_stop (self, LC_STOP_ERROR);
+}
+
+//  Logs row with this machine's tick, clock and queue, into the log's
+//  buffer: rows are written by s_flush, before any message leaves and at
+//  the end of every handler call. Returns 0, or -1 if the log could not be
+//  written (s_log_failed).
 static int
 s_log (s_machine_t *self, lc_row_t *row)
 {
@@ -146,11 +184,42 @@ s_log (s_machine_t *self, lc_row_t *row)
     row->queue = self->inbox.length;
     if (lc_log_write (self->log, row) == 0)
         return 0;
-    lc_notice_say (&self->notice, "cannot write %s: %s; stopping", self->csv_path,
-                   strerror (errno));
-    lc_log_destroy (&self->log);
-    s_stop (self, LC_STOP_ERROR);
+    s_log_failed (self);
     return -1;
+}
+
+//  Message seq of peer idx is in a recv row: logged once the row is written
+static void
+s_logged (s_machine_t *self, size_t idx, uint64_t seq)
+{
+    s_pending_t *pending = &self->pending [idx];
+    pending->logged = seq;
+    if (!pending->listed) {
+        pending->listed = true;
+        self->touched [self->touched_count++] = idx;
+    }
+}
+
+//  Writes the buffered rows in one write(2); what they logged is now
+//  logged for the delivery protocol. Returns 0, or -1 if the log could not
+//  be written (s_log_failed). Called before any message leaves: a send row
+//  is on disk before its messages are handed to ZeroMQ, an acknowledgement
+//  never claims a row that is not.
+static int
+s_flush (s_machine_t *self)
+{
+    if (self->log && lc_log_flush (self->log)) {
+        s_log_failed (self);
+        return -1;
+    }
+    for (size_t t = 0; t < self->touched_count; t++) {
+        s_pending_t *pending = &self->pending [self->touched [t]];
+        if (pending->logged)
+            lc_delivery_logged (&self->delivery, self->touched [t], pending->logged);
+        *pending = (s_pending_t) { 0 };
+    }
+    self->touched_count = 0;
+    return 0;
 }
 
 //  A recv or unread row for a message of the buffer
@@ -181,6 +250,8 @@ s_send_control (s_machine_t *self, size_t idx, lc_msg_type_t type)
     if (type == LC_MSG_WELCOME && self->phase != S_ANNOUNCE)
         msg.settings.flags |= LC_WIRE_FLAG_RUNNING;
     //  A control message that finds no connection is simply repeated later
+    if (s_flush (self))
+        return -1;
     return lc_links_send (self->links, idx, &msg);
 }
 
@@ -191,18 +262,49 @@ s_broadcast (s_machine_t *self, lc_msg_type_t type)
         s_send_control (self, i, type);
 }
 
-//  Hands what is due for peer idx to ZeroMQ, until the link takes no more
+//  Sends peer idx the acknowledgement due at now, if any (only to a peer
+//  that knows our instance: it answered our HELLO, or we never announced
+//  ourselves to it in this life). With ride, one that is pending goes
+//  without waiting for its delay: it rides with a DATA just sent, which
+//  woke both ends already.
+static void
+s_acknowledge (s_machine_t *self, size_t idx, int64_t now, bool ride)
+{
+    lc_wire_msg_t ack;
+    //  Written first: the ack says what is logged
+    if (!self->barrier.peers [idx].answered || s_flush (self))
+        return;
+    if (ride ? !lc_delivery_ack_rides (&self->delivery, idx, now, &ack)
+             : !lc_delivery_ack_due (&self->delivery, idx, now, &ack))
+        return;
+    ack.sender = self->config->id;
+    ack.instance = self->barrier.instance;
+    if (lc_links_send (self->links, idx, &ack) == 0)
+        lc_delivery_ack_sent (&self->delivery, idx, now);
+    else
+        lc_delivery_ack_deferred (&self->delivery, idx, now);
+}
+
+//  Hands what is due for peer idx to ZeroMQ, until the link takes no more,
+//  with the acknowledgement it is owed riding along
 static void
 s_transmit (s_machine_t *self, size_t idx)
 {
     lc_wire_msg_t msg;
+    bool sent = false;
+    int64_t now = lc_mono_ns ();
     while (lc_delivery_next (&self->delivery, idx, &msg)) {
         msg.sender = self->config->id;
-        if (lc_links_send (self->links, idx, &msg))
-            return;
-        if (lc_delivery_sent (&self->delivery, idx, lc_mono_ns ()))
+        if (s_flush (self) || lc_links_send (self->links, idx, &msg)) {
+            lc_delivery_blocked (&self->delivery, idx, now);
+            break;
+        }
+        sent = true;
+        if (lc_delivery_sent (&self->delivery, idx, now))
             self->summary.retransmitted++;
     }
+    if (sent)
+        s_acknowledge (self, idx, now, true);
 }
 
 //  One send event (docs/model.md): the row lists the peers the message is
@@ -228,7 +330,7 @@ s_send_event (s_machine_t *self, const lc_model_step_t *step)
     row.msg_sender = self->config->id;
     row.msg_seq = step->seq;
     row.msg_clock = step->clock;
-    if (s_log (self, &row))
+    if (s_log (self, &row) || s_flush (self))
         return;
     for (size_t i = 0; i < row.peer_count; i++) {
         lc_delivery_queue (&self->delivery, queued [i], step->seq, step->clock);
@@ -254,10 +356,14 @@ s_end_timers (s_machine_t *self)
     self->announce_timer = self->timeout_timer = -1;
 }
 
+static void s_read_push_monitors (s_machine_t *self);
+
 static void
 s_start (s_machine_t *self)
 {
     s_end_timers (self);
+    //  The links' first handshakes are behind us: nothing to send again
+    s_read_push_monitors (self);
     bool resumed = self->config->resume;
     self->log = lc_log_open (self->csv_path, !resumed);
     if (!self->log) {
@@ -266,6 +372,7 @@ s_start (s_machine_t *self)
         s_end (self, errno == EEXIST ? LC_EXIT_USAGE : LC_EXIT_FAILURE);
         return;
     }
+    lc_log_set_buffer (self->log, LC_LOG_BUFFER);
     self->bench = lc_bench_open (self->config->log_dir, self->config->id);
     self->phase = S_RUN;
     self->barrier.phase = LC_BARRIER_RUN;
@@ -278,7 +385,7 @@ s_start (s_machine_t *self)
     lc_row_t row = { .event = LC_EV_START };
     for (size_t i = 0; i < self->barrier.peer_count; i++)
         row.peers [row.peer_count++] = (uint16_t) self->barrier.peers [i].id;
-    if (s_log (self, &row))
+    if (s_log (self, &row) || s_flush (self))
         return;
     if (!resumed) {
         self->summary.started = true;
@@ -369,6 +476,7 @@ s_on_drained (zloop_t *loop, int timer_id, void *arg)
         }
     lc_row_t row = { .event = LC_EV_STOP };
     s_log (self, &row);
+    s_flush (self);
     self->summary.stop_us = row.time_us ? row.time_us : lc_wall_us ();
     lc_inbox_reset (&self->inbox);
     bool failed = s_write_summary (self) || self->summary.stop_reason == LC_STOP_ERROR;
@@ -400,7 +508,7 @@ s_run_tick (s_machine_t *self)
     if (step.kind == LC_STEP_RECV) {
         self->summary.received++;
         if (s_log_message (self, LC_EV_RECV, &item) == 0)
-            lc_delivery_logged (&self->delivery, item.peer, item.seq);
+            s_logged (self, item.peer, item.seq);
     }
     else
     if (step.kind == LC_STEP_INTERNAL) {
@@ -428,8 +536,6 @@ s_on_tick (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     (void) item;
     s_machine_t *self = (s_machine_t *) arg;
     lc_schedule_clear (&self->schedule);
-    //  A tick sees every message that had arrived by then
-    s_take_messages (self);
     int64_t now = lc_mono_ns ();
     //  Behind schedule, due ticks run back to back; the loop gets a turn
     //  at least every tick period (LC_TICK_BATCH_US at the shortest, 100 ms
@@ -438,6 +544,11 @@ s_on_tick (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     while (self->phase == S_RUN && self->model.tick < self->schedule.ticks
     &&     lc_schedule_due (&self->schedule, self->model.tick + 1) <= now
     &&     now <= until) {
+        //  A tick sees every message that had arrived by then: behind
+        //  schedule too, each tick takes in what came during the last
+        s_take_messages (self);
+        if (self->phase != S_RUN)
+            break;
         lc_schedule_ran (&self->schedule, self->model.tick + 1, now);
         s_run_tick (self);
         now = lc_mono_ns ();
@@ -678,29 +789,34 @@ s_on_pull_monitor (zloop_t *loop, zsock_t *reader, void *arg)
     return s_going_on (self);
 }
 
-//  A PUSH socket's monitor: our handshakes that a peer refused, or that
-//  failed (wrong server key, a peer without CURVE, not an lclock there)
-static int
-s_on_push_monitor (zloop_t *loop, zsock_t *reader, void *arg)
+//  The events of peer idx's PUSH monitor: our handshakes that it refused,
+//  or that failed (wrong server key, a peer without CURVE, not an lclock
+//  there), and a link that came back. Not polled by the loop, where one
+//  socket per peer would cost every pass a poll(2) per peer: read while
+//  announcing (every LC_ANNOUNCE_MS), at the start, and while messages to
+//  the peer are outstanding or its link would not take them, when
+//  lc_delivery_due calls (a link that came back matters only then).
+static void
+s_read_push_monitor (s_machine_t *self, size_t idx)
 {
-    (void) loop;
-    s_machine_t *self = (s_machine_t *) arg;
-    for (size_t i = 0; i < self->barrier.peer_count; i++) {
-        if (lc_links_push_monitor (self->links, i) != reader)
-            continue;
-        char reason [160];
-        lc_links_event_t event = lc_links_push_event (self->links, i, reason, sizeof reason);
+    char reason [160];
+    lc_links_event_t event;
+    while ((event = lc_links_push_event (self->links, idx, reason, sizeof reason))) {
         if (event == LC_LINKS_EVENT_REFUSED) {
-            self->refused [i]++;
+            self->refused [idx]++;
             lc_notice_event (&self->notice, LC_NOTICE_REFUSED, reason, lc_mono_ns ());
         }
         else
-        if (event == LC_LINKS_EVENT_LINK_UP) {
-            lc_delivery_link_up (&self->delivery, i, lc_mono_ns ());
-            s_transmit (self, i);
-        }
+        if (event == LC_LINKS_EVENT_LINK_UP)
+            lc_delivery_link_up (&self->delivery, idx, lc_mono_ns ());
     }
-    return s_going_on (self);
+}
+
+static void
+s_read_push_monitors (s_machine_t *self)
+{
+    for (size_t i = 0; i < self->barrier.peer_count; i++)
+        s_read_push_monitor (self, i);
 }
 
 //  --------------------------------------------------------------------------
@@ -718,14 +834,15 @@ s_on_announce (zloop_t *loop, int timer_id, void *arg)
         lc_msg_type_t type = lc_barrier_announce (&self->barrier, i, refresh);
         if (type)
             s_send_control (self, i, type);
+        if (!self->barrier.peers [i].answered)
+            s_read_push_monitor (self, i);
     }
     return s_going_on (self);
 }
 
-//  Every LC_ACK_MS: acknowledgements that are due (to a peer that knows
-//  our instance: it answered our HELLO, or we never announced ourselves
-//  to it in this life), stalled links sent again, what the links would
-//  not take before, the end of the drain
+//  When lc_delivery_due said (s_plan_delivery), and every LC_ACK_MS while
+//  draining: acknowledgements that are due, stalled links sent again, what
+//  the links would not take before, the end of the drain
 static int
 s_on_delivery (zloop_t *loop, int timer_id, void *arg)
 {
@@ -733,20 +850,50 @@ s_on_delivery (zloop_t *loop, int timer_id, void *arg)
     (void) timer_id;
     s_machine_t *self = (s_machine_t *) arg;
     int64_t now = lc_mono_ns ();
+    self->delivery_timer = -1;
+    self->delivery_due_ns = INT64_MAX;
+    self->delivery_ran_ns = now;
     for (size_t i = 0; i < self->barrier.peer_count; i++) {
-        lc_wire_msg_t ack;
-        if (self->barrier.peers [i].answered
-        &&  lc_delivery_ack_due (&self->delivery, i, now, &ack)) {
-            ack.sender = self->config->id;
-            ack.instance = self->barrier.instance;
-            if (lc_links_send (self->links, i, &ack) == 0)
-                lc_delivery_ack_sent (&self->delivery, i, now);
-        }
+        if (lc_delivery_due (&self->delivery, i, now, false) <= now)
+            s_read_push_monitor (self, i);
+        s_acknowledge (self, i, now, false);
         lc_delivery_stalled (&self->delivery, i, now);
         s_transmit (self, i);
     }
     s_maybe_drained (self);
     return s_going_on (self);
+}
+
+//  Sets the delivery timer to the earliest moment a peer needs us, or
+//  none: an idle machine does not wake for delivery. Acks go only to a
+//  peer that knows our instance: it answered our HELLO (or we never
+//  announced ourselves to it in this life). While draining, the timer
+//  also runs every LC_ACK_MS for the end of the drain.
+static void
+s_plan_delivery (s_machine_t *self)
+{
+    int64_t now = lc_mono_ns ();
+    int64_t due = INT64_MAX;
+    for (size_t i = 0; i < self->barrier.peer_count; i++) {
+        int64_t at = lc_delivery_due (&self->delivery, i, now,
+                                      self->barrier.peers [i].answered);
+        if (at < due)
+            due = at;
+    }
+    if (self->phase == S_DRAIN && self->delivery_ran_ns + LC_ACK_MS * 1000000LL < due)
+        due = self->delivery_ran_ns + LC_ACK_MS * 1000000LL;
+    if (due == self->delivery_due_ns)
+        return;
+    if (self->delivery_timer >= 0)
+        zloop_timer_end (self->loop, self->delivery_timer);
+    self->delivery_timer = -1;
+    self->delivery_due_ns = due;
+    if (due == INT64_MAX)
+        return;
+    //  zloop's timers count whole milliseconds: at least one from now
+    int64_t ms = (due - now + 999999) / 1000000;
+    self->delivery_timer = zloop_timer (self->loop, ms > 0 ? (size_t) ms : 1, 1,
+                                        s_on_delivery, self);
 }
 
 static int
@@ -762,6 +909,7 @@ s_on_start_timeout (zloop_t *loop, int timer_id, void *arg)
         s_end (self, LC_EXIT_USAGE);
         return s_going_on (self);
     }
+    s_read_push_monitors (self);
     char ids [LC_PEERS_MAX * 7];
     bool answered_all;
     size_t count = lc_barrier_missing (&self->barrier, &answered_all, ids, sizeof ids);
@@ -878,6 +1026,8 @@ s_setup (s_machine_t *self)
             instance = (uint64_t) lc_wall_us () ^ ((uint64_t) getpid () << 32);
     lc_barrier_init (&self->barrier, &settings, instance, ids + 1, config->peer_count);
     self->refused = lc_calloc (config->peer_count, sizeof *self->refused);
+    self->pending = lc_calloc (config->peer_count, sizeof *self->pending);
+    self->touched = lc_calloc (config->peer_count, sizeof *self->touched);
     lc_delivery_init (&self->delivery, config->peer_count);
     //  Our clock rises by at most one per tick after a message: a message
     //  whose clock leaves no room for that is refused
@@ -1091,12 +1241,8 @@ s_open_loop (s_machine_t *self)
     assert (self->loop);
     zloop_reader (self->loop, lc_links_pull (self->links), s_on_pull, self);
     zloop_reader (self->loop, lc_links_pull_monitor (self->links), s_on_pull_monitor, self);
-    for (size_t i = 0; i < self->barrier.peer_count; i++)
-        zloop_reader (self->loop, lc_links_push_monitor (self->links, i),
-                      s_on_push_monitor, self);
     zloop_poller (self->loop, &self->signal_item, s_on_signal, self);
     self->announce_timer = zloop_timer (self->loop, LC_ANNOUNCE_MS, 0, s_on_announce, self);
-    zloop_timer (self->loop, LC_ACK_MS, 0, s_on_delivery, self);
     if (self->config->start_timeout > 0)
         self->timeout_timer = zloop_timer (self->loop,
             (size_t) ceil (self->config->start_timeout * 1000), 1,
@@ -1150,6 +1296,8 @@ s_destroy (s_machine_t *self)
     lc_delivery_reset (&self->delivery);
     lc_summary_reset (&self->summary);
     free (self->refused);
+    free (self->pending);
+    free (self->touched);
     zstr_free (&self->csv_path);
     zstr_free (&self->json_path);
     if (self->lock_fd >= 0) {
@@ -1169,7 +1317,8 @@ lc_machine_main (int argc, char *argv [])
         return rc > 0 ? LC_EXIT_OK : LC_EXIT_USAGE;
     }
     s_machine_t self = { .config = config, .announce_timer = -1, .timeout_timer = -1,
-                         .grace_timer = -1, .lock_fd = -1,
+                         .grace_timer = -1, .delivery_timer = -1,
+                         .delivery_due_ns = INT64_MAX, .lock_fd = -1,
                          .signal_item.fd = -1, .schedule.fd = -1 };
     s_setup (&self);
     rc = s_run (&self);

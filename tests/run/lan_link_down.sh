@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # A LAN run through launch/runlan.sh in three namespaces, as lan_netns.sh,
 # where host 2's cable is pulled for 2 s in the middle of the run: ZeroMQ
-# and TCP carry the queued messages over once it is back (the heartbeat
-# timeout is 10 s), so the run ends normally, nothing is lost and the
-# analysis passes. Needs root (see tests/lib/netns.sh).
+# and TCP carry the queued messages over once it is back, so the run ends
+# normally, nothing is lost and the analysis passes. Needs root (see
+# tests/lib/netns.sh).
 . "$LC_SOURCE/tests/lib/run.sh"
 . "$LC_SOURCE/tests/lib/netns.sh"
 

@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # A LAN run in three namespaces where host 2's cable is pulled for 11.5 s,
-# longer than the heartbeat timeout (10 s): the connections to and from it
-# time out and ZeroMQ drops what they held, yet nothing is lost. Every
+# more than 5 stall periods (LC_ACK_STALL_MS): nothing is lost. Every
 # machine keeps what it sent until it is acknowledged as logged and sends
-# it again once the link is back; the run ends normally, no message is
-# unacked, and the analysis passes with nothing undelivered. Needs root
-# (see tests/lib/netns.sh).
+# it again while acknowledgements stall and once the link is back; the run
+# ends normally, no message is unacked, and the analysis passes with
+# nothing undelivered. Needs root (see tests/lib/netns.sh).
 . "$LC_SOURCE/tests/lib/run.sh"
 . "$LC_SOURCE/tests/lib/netns.sh"
 
@@ -44,6 +43,6 @@ late=$(awk -F, -v t="$down" 'FNR == 1 { next }
     END { print n + 0 }' "$LC_LAN_RUN"/machine-1.csv "$LC_LAN_RUN"/machine-3.csv "$LC_LAN_RUN"/machine-2.csv)
 echo "lan_link_down_long: retransmitted $retransmitted; sent to machine 2 while its cable was out and received: $late"
 [ "$late" -gt 0 ] || fail "nothing sent during the outage was received"
-[ "$retransmitted" -gt 0 ] || fail "no message was sent again: did the connections drop?"
+[ "$retransmitted" -gt 0 ] || fail "no message was sent again: did acknowledgements not stall?"
 jq -e '.totals.undelivered == 0 and .checks.ok' "$LC_LAN_RUN/summary.json" >/dev/null \
     || fail "the analysis reports undelivered messages or failed checks"

@@ -341,6 +341,7 @@ test_due (void **state)
 {
     (void) state;
     s_link_t link;
+    lc_wire_msg_t ack;
     s_link (&link);
     assert_true (lc_delivery_due (&link.s, 0, 0, true) == INT64_MAX);
     assert_true (lc_delivery_due (&link.r, 0, 0, true) == INT64_MAX);
@@ -360,7 +361,8 @@ test_due (void **state)
                  == t + 5 * S_MS + LC_ACK_DELAY_MS * S_MS);
     assert_false (s_ack (&link, t + 6 * S_MS));
     //  ... unless a DATA goes to S now: it rides with it
-    assert_true (lc_delivery_ack_rides (&link.r, 0, t + 6 * S_MS));
+    assert_true (lc_delivery_ack_rides (&link.r, 0, t + 6 * S_MS, &ack));
+    assert_true (ack.type == LC_MSG_ACK && ack.taken == 1 && ack.logged == 0);
     assert_true (s_ack (&link, t + 5 * S_MS + LC_ACK_DELAY_MS * S_MS));
     //  Taken by R: S has nothing outstanding, R nothing to say
     assert_true (lc_delivery_due (&link.s, 0, t + 600 * S_MS, true) == INT64_MAX);
@@ -368,13 +370,13 @@ test_due (void **state)
     //  Logged: not before LC_ACK_MS since the last ack, nor beside a DATA
     t += 510 * S_MS;
     s_log (&link, 1);
-    assert_false (lc_delivery_ack_rides (&link.r, 0, t + 50 * S_MS));
+    assert_false (lc_delivery_ack_rides (&link.r, 0, t + 50 * S_MS, &ack));
     assert_true (lc_delivery_due (&link.r, 0, t, true) == t + LC_ACK_DELAY_MS * S_MS);
 
     //  A failed ack waits its turn again
     t = 3000 * S_MS;
     lc_delivery_ack_deferred (&link.r, 0, t);
-    assert_false (lc_delivery_ack_rides (&link.r, 0, t + 50 * S_MS));
+    assert_false (lc_delivery_ack_rides (&link.r, 0, t + 50 * S_MS, &ack));
 
     //  The peer appeared: at once (but LC_ACK_MS after a failed try)
     lc_delivery_ack_now (&link.r, 0);
