@@ -72,6 +72,10 @@ lc_links_new (const char *bind, const uint32_t *ids, const char *const *endpoint
     assert (self->pull);
     zsock_set_rcvhwm (self->pull, LC_RCVHWM);
     zsock_set_maxmsgsize (self->pull, LC_MAXMSGSIZE);
+    //  Every peer connects at once when this machine appears (their
+    //  reconnect timers run): a listen backlog shorter than the peers drops
+    //  SYNs, and each one dropped costs TCP's 1 s retransmission
+    zsock_set_backlog (self->pull, (int) (LC_BACKLOG_BASE + count));
     if (cert)
         lc_cert_apply_server (cert, self->pull);
     self->monitor = s_monitor_new (self->pull, "pull", ZMQ_EVENT_DISCONNECTED

@@ -834,7 +834,9 @@ s_on_announce (zloop_t *loop, int timer_id, void *arg)
         lc_msg_type_t type = lc_barrier_announce (&self->barrier, i, refresh);
         if (type)
             s_send_control (self, i, type);
-        if (!self->barrier.peers [i].answered)
+        //  Refused handshakes, counted for the start timeout's message:
+        //  once a second is enough
+        if (!self->barrier.peers [i].answered && refresh)
             s_read_push_monitor (self, i);
     }
     return s_going_on (self);
