@@ -11,9 +11,9 @@ me=realideal.sh
 
 usage () {
     cat <<EOF
-usage: launch/realideal.sh [--seed N] [--runs K] [--speed S] [--delay SPEC]
-                           [--machines N] [--rate R|MIN-MAX] [--rates R1,R2,...]
-                           [--roll K] [--duration SEC] [--out DIR] [--help]
+usage: $lc_self [--seed N] [--runs K] [--speed S] [--delay SPEC]
+         [--machines N] [--rate R|MIN-MAX] [--rates R1,R2,...]
+         [--roll K] [--duration SEC] [--out DIR] [--help]
 
 Runs K seeds (N, N+1, ..., N+K-1) twice each: on real machines over
 loopback (launch/run3.sh, at --speed) and on the simulator (lclock

@@ -62,6 +62,14 @@ run_installed version lclock --version
 [ "$(cat "$LC_WORK/version.out")" = "lclock $version" ] \
     || fail "installed lclock --version says '$(cat "$LC_WORK/version.out")', not 'lclock $version'"
 
+# Every installed launcher's usage names the command typed, not a checkout
+# path (lclock-realideal --help said 'usage: launch/realideal.sh')
+for l in $launchers; do
+    run_installed "help-$l" "lclock-$l" --help
+    head -n 1 "$LC_WORK/help-$l.out" | grep -q "^usage: lclock-$l " \
+        || fail "lclock-$l --help: $(head -n 1 "$LC_WORK/help-$l.out")"
+done
+
 run_installed run3 lclock-run3 --duration 10 --speed 10 --seed 7
 run=$(sed -n 's/^lclock-run3: run directory: //p' "$LC_WORK/run3.out" | tail -n 1)
 case "$run" in "$empty"/runs/*) ;; *) fail "lclock-run3 ran in '$run', not in ./runs of the current folder" ;; esac
