@@ -26,6 +26,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define S_PROGRAM       "lclock simulate"   //  prefix of our errors
@@ -42,6 +44,9 @@
 #define S_RATES_SHOWN   10      //  the output line lists rates up to this
                                 //  many machines
 #define S_FDS_SPARE     16      //  descriptors besides one log per machine
+#define S_ROW_BYTES_MIN 32      //  bytes of the shortest log row (an
+                                //  internal event: 37), for the least a
+                                //  run writes
 
 typedef enum {
     S_OPT_MACHINES = 256, S_OPT_RATE, S_OPT_RATES, S_OPT_ROLL, S_OPT_DURATION,
@@ -134,7 +139,8 @@ s_usage (FILE *out)
 "  -h, --help        print this text\n"
 "\n"
 "Logs are never overwritten: a run directory that holds a machine-ID.csv is\n"
-"refused. A run that cannot be written whole (a full disk, Ctrl-C) is\n"
+"refused, and so is a run whose logs cannot fit on its disk (one row per\n"
+"tick). A run that cannot be written whole (a full disk, Ctrl-C) is\n"
 "removed. Exit status: 0 written, 1 a file could not be written, 2 a bad\n"
 "option, 130 interrupted. docs/simulate.md explains the simulator and its\n"
 "tie rules.\n",
@@ -351,6 +357,53 @@ s_parse (s_options_t *self, int argc, char *argv [])
 
 //  --------------------------------------------------------------------------
 //  Writing one run
+
+//  The free space of the disk that will hold path: of its nearest folder
+//  that exists
+static bool
+s_free_bytes (const char *path, double *free_bytes)
+{
+    char dir [PATH_MAX];
+    snprintf (dir, sizeof dir, "%s", path);
+    struct statvfs info;
+    while (statvfs (dir, &info) != 0) {
+        char *slash = strrchr (dir, '/');
+        if (errno != ENOENT || !slash)
+            return statvfs (".", &info) == 0
+                && (*free_bytes = (double) info.f_bavail * (double) info.f_frsize, true);
+        if (slash == dir)
+            slash [1] = 0;
+        else
+            *slash = 0;
+    }
+    *free_bytes = (double) info.f_bavail * (double) info.f_frsize;
+    return true;
+}
+
+//  Refuses, before anything is written, the runs that cannot fit on their
+//  disk: each machine logs at least one row per tick, so the logs take at
+//  least (sum of the slowest rates) x duration x S_ROW_BYTES_MIN bytes per
+//  trial (--duration 1e9 with 1024 machines is tens of terabytes, which
+//  would fill the disk for hours before failing)
+static int
+s_fits (const s_options_t *self)
+{
+    const lc_sim_config_t *sim = &self->sim;
+    double ticks = 0;
+    for (uint32_t i = 0; i < sim->machines; i++)
+        ticks += floor ((double) (sim->rates ? sim->rates [i] : sim->rate_min)
+                        * sim->duration);
+    double need = ticks * S_ROW_BYTES_MIN * (double) (self->trials ? self->trials : 1);
+    double free_bytes;
+    if (!s_free_bytes (self->log_dir, &free_bytes) || need <= free_bytes)
+        return 0;
+    fprintf (stderr, S_PROGRAM ": --duration %g: the logs of %" PRIu32 " machines at "
+             "rates %" PRIu32 "-%" PRIu32 "%s take at least %.1f GB, and %s has %.1f GB "
+             "free; ask for a shorter run\n", sim->duration, sim->machines, sim->rate_min,
+             sim->rate_max, self->trials ? ", times --trials," : "", need / 1e9,
+             self->log_dir, free_bytes / 1e9);
+    return -1;
+}
 
 //  One log per machine is open at once: raise the soft limit on open
 //  files towards the hard one when it is short (a 1024-machine run on a
@@ -627,7 +680,7 @@ lc_simulate_main (int argc, char *argv [])
         free (self);
         return LC_EXIT_OK;
     }
-    if (rc || s_enough_files (self->sim.machines)) {
+    if (rc || s_enough_files (self->sim.machines) || s_fits (self)) {
         free (self);
         return LC_EXIT_USAGE;
     }

@@ -112,12 +112,12 @@ for run in "$LC_WORK"/sweep/trial-* "$LC_WORK/sweep/rates" "$LC_WORK/sweep/tiny"
 done
 grep -q '"rates": \[' "$LC_WORK/sweep/rates/run.json" || fail "run.json: no fixed rates"
 
-# A run is written whole or not at all. Interrupted (a run of hours, its
+# A run is written whole or not at all. Interrupted (a long run, its
 # logs growing): exit 130, its files and the folder it made removed, so the
 # same command runs again (a half run used to stay, and was then refused:
 # its logs existed). Finished trials are kept.
 set -m
-lc_start long "$LCLOCK" simulate --seed 1 --rate 1000 --duration 1e6 --trials 2 \
+lc_start long "$LCLOCK" simulate --seed 1 --rate 1000 --duration 3000 --trials 2 \
     --log-dir "$LC_WORK/long"
 set +m
 lc_wait_file "$LC_WORK/long/trial-1/machine-1.csv" 30
@@ -130,12 +130,20 @@ grep -q "interrupted; the unfinished run in $LC_WORK/long/trial-1 was removed" "
 [ ! -e "$LC_WORK/long/trial-1" ] || fail "interrupted: $(ls "$LC_WORK/long/trial-1") left"
 sim --seed 3 --duration 10 --trials 3 --log-dir "$LC_WORK/resumed" >/dev/null || fail "trials exited $?"
 rm -r "$LC_WORK/resumed/trial-3"
-lc_start more "$LCLOCK" simulate --seed 3 --duration 1e6 --rate 1000 --log-dir "$LC_WORK/resumed/trial-3"
+lc_start more "$LCLOCK" simulate --seed 3 --duration 3000 --rate 1000 --log-dir "$LC_WORK/resumed/trial-3"
 lc_wait_file "$LC_WORK/resumed/trial-3/machine-1.csv" 30
 kill -TERM "$pid_more"
 lc_wait more
 [ "$LC_RC" = 130 ] && [ ! -e "$LC_WORK/resumed/trial-3" ] && [ -f "$LC_WORK/resumed/trial-2/run.json" ] \
     || fail "SIGTERM: exit $LC_RC, or the unfinished run was left, or a finished one removed"
+# A run that cannot fit on its disk (33 TB of logs at the least) is refused
+# at once, exit 2, nothing made (it used to start filling the disk)
+rc=0; timeout 60 "$LCLOCK" simulate --machines 1024 --duration 1e9 --log-dir "$LC_WORK/huge" \
+    >/dev/null 2>"$LC_WORK/huge.err" || rc=$?
+[ "$rc" = 2 ] && [ "$(wc -l <"$LC_WORK/huge.err")" = 1 ] \
+    && grep -q -- "--duration 1e+09: the logs of 1024 machines at rates 1-6 take at least 32768.0 GB" \
+        "$LC_WORK/huge.err" && [ ! -e "$LC_WORK/huge" ] \
+    || { cat "$LC_WORK/huge.err" >&2; fail "a run larger than the disk: exit $rc"; }
 # A full disk (a small tmpfs; root only, as machine_full_disk.sh): exit 1
 # naming the log once, nothing left, and a folder that was there stays
 if [ "$(id -u)" = 0 ]; then
