@@ -381,11 +381,13 @@ s_loaded_free (s_loaded_t *self)
 static int
 s_read_log (const char *path, lc_diverge_row_t **rows_p, uint16_t **peers_p, size_t *count)
 {
-    lc_reader_t *reader = lc_reader_open (path);
-    if (!reader) {
-        fprintf (stderr, S_PROGRAM ": cannot read %s: %s\n", path, strerror (errno));
+    const char *why;
+    int fd = lc_file_open_regular (path, NULL, &why);
+    if (fd < 0) {
+        fprintf (stderr, S_PROGRAM ": cannot read %s: %s\n", path, why);
         return -1;
     }
+    lc_reader_t *reader = lc_reader_new (fd);
     lc_diverge_row_t *rows = NULL;
     uint16_t *peers = NULL;
     size_t used = 0, peer_used = 0, size = 0, peer_size = 0;

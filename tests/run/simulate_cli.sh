@@ -136,6 +136,16 @@ kill -TERM "$pid_more"
 lc_wait more
 [ "$LC_RC" = 130 ] && [ ! -e "$LC_WORK/resumed/trial-3" ] && [ -f "$LC_WORK/resumed/trial-2/run.json" ] \
     || fail "SIGTERM: exit $LC_RC, or the unfinished run was left, or a finished one removed"
+# lclock diverge on a run whose log is a FIFO (or a device): one line naming
+# the file and what it is, exit 2, never a wait (it said 'Invalid argument')
+cp -r "$LC_WORK/sweep/rates" "$LC_WORK/odd"
+rm "$LC_WORK/odd/machine-2.csv"
+mkfifo "$LC_WORK/odd/machine-2.csv"
+rc=0; timeout 30 "$LCLOCK" diverge "$LC_WORK/sweep/rates" "$LC_WORK/odd" >/dev/null 2>"$LC_WORK/odd.err" || rc=$?
+[ "$rc" = 2 ] && [ "$(cat "$LC_WORK/odd.err")" = \
+    "lclock diverge: cannot read $LC_WORK/odd/machine-2.csv: a FIFO, not a regular file" ] \
+    || fail "diverge on a FIFO log: exit $rc, $(cat "$LC_WORK/odd.err")"
+
 # A run that cannot fit on its disk (33 TB of logs at the least) is refused
 # at once, exit 2, nothing made (it used to start filling the disk)
 rc=0; timeout 60 "$LCLOCK" simulate --machines 1024 --duration 1e9 --log-dir "$LC_WORK/huge" \
