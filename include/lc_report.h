@@ -61,8 +61,9 @@ int
 
 //  Starts gnuplot (found on PATH, or LCLOCK_GNUPLOT) for plots into dir,
 //  its stderr silenced. The plots are drawn into a new folder inside dir,
-//  whose name goes into draw (size bytes): `set output` names files
-//  there. Returns the pipe to write commands to, or NULL with *note saying
+//  whose name goes into draw (size bytes): gnuplot runs there, and `set
+//  output` names files relative to it (so a quote in dir is no matter).
+//  Returns the pipe to write commands to, or NULL with *note saying
 //  why and *status 1 (not installed) or -1 (failed).
 FILE *
     lc_report_gnuplot_open (const char *dir, char *draw, size_t size, const char **note,

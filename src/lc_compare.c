@@ -864,9 +864,9 @@ lc_compare_plots (lc_compare_t *self, const char *dir, const char **note)
                  "set yrange [0:*]\nset xrange [-0.6:%zu.6]\n",
                  svg ? "svg" : "pngcairo", self->group_count ? self->group_count - 1 : 0);
         for (size_t f = 0; f < S_FIGURES; f++)
-            s_plot_figure (self, gp, f, draw, ext);
+            s_plot_figure (self, gp, f, ".", ext);
         fprintf (gp, "set xtics norotate\nset autoscale x\n");
-        s_plot_gaps (self, gp, draw, ext);
+        s_plot_gaps (self, gp, ".", ext);
         fprintf (gp, "set output\n");
     }
     return lc_report_gnuplot_close (gp, draw, dir, note);

@@ -723,18 +723,22 @@ lc_report_gnuplot_open (const char *dir, char *draw, size_t size, const char **n
         *status = 1;
         return NULL;
     }
-    if (strchr (dir, '\'') || strchr (gnuplot, '\'')) {
-        *note = "no plots: the output directory's name contains a quote";
-        return NULL;
-    }
     int length = snprintf (draw, size, "%s/.lclock-plots-XXXXXX", dir);
     if (length < 0 || (size_t) length >= size || !mkdtemp (draw)) {
         *note = "no plots: cannot make a folder to draw them in";
         return NULL;
     }
-    char command [S_PATH_MAX + 32];
-    snprintf (command, sizeof command, "'%s' 2>/dev/null", gnuplot);
+    //  gnuplot runs in draw and names its outputs relative to it, so that
+    //  no path is ever inside a gnuplot string (a folder named "it's")
+    char *words [] = { draw, (char *) gnuplot };
+    char *folder = lc_runinfo_shell_join (1, words);
+    char *program = lc_runinfo_shell_join (1, words + 1);
+    char *command = lc_malloc (strlen (folder) + strlen (program) + 32);
+    sprintf (command, "cd %s && exec %s 2>/dev/null", folder, program);
     FILE *gp = popen (command, "w");
+    free (command);
+    free (program);
+    free (folder);
     if (!gp) {
         *note = "no plots: gnuplot could not be started";
         rmdir (draw);
@@ -827,8 +831,8 @@ lc_report_plots (const lc_run_t *run, const char *dir, const char **note)
     if (!gp)
         return status;
     s_datablocks (run, gp);
-    s_plots_for (run, gp, draw, "png");
-    s_plots_for (run, gp, draw, "svg");
+    s_plots_for (run, gp, ".", "png");
+    s_plots_for (run, gp, ".", "svg");
     return lc_report_gnuplot_close (gp, draw, dir, note);
 }
 

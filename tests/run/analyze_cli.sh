@@ -132,6 +132,16 @@ rc=0; LCLOCK_GNUPLOT=/nonexistent/gnuplot "$LCLOCK" analyze "$LC_FIXTURES/break2
 grep -q "gnuplot is not installed" "$LC_WORK/e5" || fail "without gnuplot: no note on stderr"
 grep -q "gnuplot is not installed" "$LC_WORK/nognuplot/report.md" || fail "without gnuplot: no note in report.md"
 [ ! -e "$LC_WORK/nognuplot/clock.png" ] || fail "without gnuplot: a plot appeared"
+# A folder named with a quote and a space draws its plots (gnuplot runs in
+# the folder and names files relative to it; it used to refuse: exit 2)
+if [ -x "$(command -v gnuplot)" ]; then
+    odd="$LC_WORK/Bob's run"
+    cp -r "$LC_FIXTURES/clean" "$odd"
+    "$LCLOCK" analyze "$odd" >/dev/null 2>"$LC_WORK/odd.err" \
+        || fail "a folder named with a quote: exit $?, $(cat "$LC_WORK/odd.err")"
+    [ -s "$odd/clock.png" ] && [ -s "$odd/spacetime.svg" ] || fail "a folder named with a quote: no plots"
+    [ -z "$(find "$odd" -name '.lclock-plots-*')" ] || fail "the drawing folder was left"
+fi
 # A full disk (a small tmpfs; root only): summary.json and report.md whole
 # or absent, no empty or cut picture (gnuplot exits 0 when its writes
 # fail: an empty summary.json and cut plots used to stay, exit 2 or even 0)
