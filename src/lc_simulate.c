@@ -521,6 +521,44 @@ s_write_runinfo (const s_options_t *self, uint64_t seed, const char *dir,
     return rc;
 }
 
+//  The run directory of trial T (1..), or of the single run (T 0), into
+//  dir; -1 after a line on stderr if it is too long
+static int
+s_run_dir (const s_options_t *self, uint64_t trial, char *dir, size_t size)
+{
+    int length = trial ? snprintf (dir, size, "%s/" S_TRIAL_DIR, self->log_dir, trial)
+                       : snprintf (dir, size, "%s", self->log_dir);
+    if (length >= 0 && (size_t) length < size)
+        return 0;
+    fprintf (stderr, S_PROGRAM ": --log-dir: too long for its trial folders\n");
+    return -1;
+}
+
+//  True, said on stderr, when dir holds a file that a run of this command
+//  would write (a machine's log or summary, run.json): nothing is ever
+//  overwritten, so such a run is refused before any run is written
+static bool
+s_taken (const char *dir, uint32_t machines)
+{
+    if (access (dir, F_OK) != 0)
+        return false;
+    char path [PATH_MAX];
+    //  machine-ID.csv of every id, machine-ID.json of every id, run.json
+    for (uint32_t k = 0; k <= 2 * machines; k++) {
+        if (k < 2 * machines)
+            snprintf (path, sizeof path, "%s/machine-%" PRIu32 ".%s", dir,
+                      k % machines + 1, k < machines ? "csv" : "json");
+        else
+            snprintf (path, sizeof path, "%s/%s", dir, LC_RUNINFO_FILE);
+        if (access (path, F_OK) == 0) {
+            fprintf (stderr, S_PROGRAM ": %s exists; runs are never overwritten "
+                     "(choose another --log-dir)\n", path);
+            return true;
+        }
+    }
+    return false;
+}
+
 //  Creates dir and every machine's log (none may exist yet). Returns 0,
 //  or the exit status after one line on stderr.
 static int
@@ -700,17 +738,15 @@ lc_simulate_main (int argc, char *argv [])
         if (sigaction (signals [i], NULL, &before) == 0 && before.sa_handler != SIG_IGN)
             sigaction (signals [i], &action, NULL);
     }
-    if (self->trials == 0)
-        rc = s_run (self, self->sim.seed, self->log_dir);
-    for (uint64_t trial = 1; trial <= self->trials && rc == 0; trial++) {
-        char dir [PATH_MAX];
-        int length = snprintf (dir, sizeof dir, "%s/" S_TRIAL_DIR, self->log_dir, trial);
-        if (length < 0 || (size_t) length >= sizeof dir) {
-            fprintf (stderr, S_PROGRAM ": --log-dir: too long for its trial folders\n");
+    //  Every run directory checked before the first run is written
+    char dir [PATH_MAX];
+    uint64_t first = self->trials ? 1 : 0;
+    for (uint64_t trial = first; trial <= self->trials && rc == 0; trial++)
+        if (s_run_dir (self, trial, dir, sizeof dir) || s_taken (dir, self->sim.machines))
             rc = LC_EXIT_USAGE;
-            break;
-        }
-        rc = s_run (self, self->sim.seed + trial - 1, dir);
+    for (uint64_t trial = first; trial <= self->trials && rc == 0; trial++) {
+        s_run_dir (self, trial, dir, sizeof dir);
+        rc = s_run (self, self->sim.seed + (trial ? trial - 1 : 0), dir);
     }
     free (self->command);
     free (self);

@@ -76,6 +76,18 @@ err=$(sim "${args[@]}" --log-dir "$LC_WORK/a" 2>&1 >/dev/null) || rc=$?
 [ "$rc" = 2 ] || fail "a second run into the same directory: exit $rc, expected 2"
 grep -q "machine-1.csv exists" <<<"$err" || fail "the refusal does not name the log: $err"
 cmp -s "$LC_WORK/a/machine-1.csv" "$LC_WORK/b/machine-1.csv" || fail "the refused run touched a log"
+# ... nor summaries or run.json, and every trial's folder is checked before
+# the first is written (trials 1 and 2 used to be written, then trial 3's
+# old run.json refused, or a lone machine-2.json overwritten)
+mkdir -p "$LC_WORK/taken/trial-3" "$LC_WORK/lone"
+echo '{}' >"$LC_WORK/taken/trial-3/run.json"
+echo '{}' >"$LC_WORK/lone/machine-2.json"
+rc=0; sim --duration 5 --seed 1 --trials 3 --log-dir "$LC_WORK/taken" >/dev/null 2>"$LC_WORK/taken.err" || rc=$?
+[ "$rc" = 2 ] && grep -q "taken/trial-3/run.json exists; runs are never overwritten" "$LC_WORK/taken.err" \
+    && [ "$(ls "$LC_WORK/taken")" = trial-3 ] || fail "a taken trial folder: exit $rc, $(ls "$LC_WORK/taken")"
+rc=0; sim --duration 5 --seed 1 --log-dir "$LC_WORK/lone" >/dev/null 2>&1 || rc=$?
+[ "$rc" = 2 ] && [ "$(cat "$LC_WORK/lone/machine-2.json")" = '{}' ] \
+    && [ "$(ls "$LC_WORK/lone")" = machine-2.json ] || fail "a lone summary: exit $rc, overwritten or joined"
 
 # Trials: trial-T has seed + T - 1 and is the single run of that seed
 sim --machines 4 --roll 5 --duration 20 --delay exp:0.5 --seed 4241 --trials 3 \
