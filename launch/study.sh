@@ -120,7 +120,9 @@ say "study $name: ${#conditions[@]} conditions, $runs trials ($((runs - todo)) a
 #  run_trial DIR CONDITION SEED MACHINES RATE RATES ROLL DURATION SPEED:
 #  makes the run directory DIR, analyzed, with its run.json; returns the
 #  launcher's status. Runs in the background in a process group of its
-#  own (Ctrl-C reaches only this script, which forwards it once).
+#  own (Ctrl-C reaches only this script, which forwards it once), so the
+#  background shell it runs in becomes run3.sh (exec): the signal must
+#  reach run3.sh itself, not a shell that would wait for it to finish.
 run_trial () {
     local dir=$1 cond=$2 seed=$3 machines=$4 rate=$5 rates=$6 roll=$7 duration=$8 speed=$9
     local args=(--label "$cond" --seed "$seed" --roll "$roll" --duration "$duration")
@@ -134,7 +136,7 @@ run_trial () {
         #  no plots per trial (the comparison draws its own)
         "$lclock" simulate "${args[@]}" --log-dir "$dir" && "$lclock" analyze "$dir" --no-plots
     else
-        LCLOCK_LAUNCHER=study "$top/launch/run3.sh" "${args[@]}" --out "$dir" --speed "$speed"
+        LCLOCK_LAUNCHER=study exec "$top/launch/run3.sh" "${args[@]}" --out "$dir" --speed "$speed"
     fi
 }
 
@@ -155,8 +157,9 @@ on_signal () {
             #  removes its unfinished run (its shell alone would wait for it)
             kill -INT -- "-$trial_pid" 2>/dev/null || true
         else
-            #  once: run3.sh stops its machines cleanly (a second one is
-            #  "kill the machines now"); it alone, not its helpers
+            #  once: run3.sh (run_trial execs it) stops its machines
+            #  cleanly (a second one is "kill the machines now"); it alone,
+            #  not its helpers
             kill -INT "$trial_pid" 2>/dev/null || true
         fi
     fi

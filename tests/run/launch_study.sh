@@ -79,4 +79,29 @@ rc=0
 "$study" "$LC_WORK/bad.study" --out "$LC_WORK/bad" >"$LC_WORK/bad.out" 2>&1 || rc=$?
 [ "$rc" = 2 ] && grep -q "bad.study: condition a: roll: expected" "$LC_WORK/bad.out" \
     || { cat "$LC_WORK/bad.out" >&2; fail "bad study file: exit $rc"; }
+
+# Ctrl-C in the middle of a long trial (600 s of wall time): run3.sh gets it
+# and stops its machines cleanly at once (the signal used to reach only the
+# shell that ran run3.sh, which waited for the whole trial)
+printf 'study\n    name = long\n    duration = 600\n    condition = a\n' >"$LC_WORK/long.study"
+set -m
+lc_start long "$study" "$LC_WORK/long.study" --out "$LC_WORK/long"
+set +m
+for ((n = 0; n < 600; n++)); do
+    grep -q '^run3.sh: run directory: ' "$LC_WORK/long/a/trial-1.log" 2>/dev/null && break
+    sleep 0.1
+done
+grep -q '^run3.sh: run directory: ' "$LC_WORK/long/a/trial-1.log" \
+    || { cat "$LC_WORK/long.out" "$LC_WORK/long.err" >&2; fail "the long trial never started"; }
+kill -INT "$pid_long"
+# A bound, not a pace: the machines' 1 s drain, their last rows, the analysis
+for ((n = 0; n < 300; n++)); do
+    kill -0 "$pid_long" 2>/dev/null || break
+    sleep 0.1
+done
+kill -0 "$pid_long" 2>/dev/null && fail "Ctrl-C did not stop the running trial within 30 s"
+lc_wait long
+[ "$LC_RC" = 130 ] && grep -q "^study.sh: interrupted: a trial 1 stopped; it will run again" "$LC_WORK/long.out" \
+    && [ ! -e "$LC_WORK/long/a/trial-1" ] \
+    || { cat "$LC_WORK/long.out" "$LC_WORK/long.err" >&2; fail "Ctrl-C in a long trial: exit $LC_RC"; }
 echo "study.sh: runs, labels, comparison, Ctrl-C and resume as documented"
