@@ -483,7 +483,7 @@ s_write_summaries (const s_options_t *self, const lc_sim_t *sim, uint64_t seed,
         };
         snprintf (summary.version, sizeof summary.version, "%s", LCLOCK_VERSION);
         snprintf (summary.bind, sizeof summary.bind, S_ENDPOINT, id);
-        char path [PATH_MAX], error [LC_SUMMARY_ERROR_MAX];
+        char path [PATH_MAX + 32], error [LC_SUMMARY_ERROR_MAX];
         snprintf (path, sizeof path, "%s/machine-%" PRIu32 ".json", dir, id);
         rc = lc_summary_write (&summary, path, error, sizeof error);
         if (rc)
@@ -542,7 +542,7 @@ s_taken (const char *dir, uint32_t machines)
 {
     if (access (dir, F_OK) != 0)
         return false;
-    char path [PATH_MAX];
+    char path [PATH_MAX + 32];          //  dir is at most PATH_MAX
     //  machine-ID.csv of every id, machine-ID.json of every id, run.json
     for (uint32_t k = 0; k <= 2 * machines; k++) {
         if (k < 2 * machines)
@@ -569,7 +569,7 @@ s_open_logs (s_writer_t *writer, uint32_t machines, const char *dir)
         return errno == ENOTDIR ? LC_EXIT_USAGE : LC_EXIT_FAILURE;
     }
     for (uint32_t i = 0; i < machines; i++) {
-        char path [PATH_MAX];
+        char path [PATH_MAX + 32];      //  dir is at most PATH_MAX
         snprintf (path, sizeof path, "%s/machine-%" PRIu32 ".csv", dir, i + 1);
         writer->paths [i] = lc_strdup (path);
         if (access (path, F_OK) == 0) {
@@ -616,7 +616,7 @@ s_close_logs (s_writer_t *writer, uint32_t machines)
 static void
 s_remove_run (s_writer_t *writer, uint32_t machines, const char *dir, bool made_dir)
 {
-    char path [PATH_MAX];
+    char path [PATH_MAX + 32];          //  dir is at most PATH_MAX
     for (uint32_t i = 0; i < machines; i++)
         if (writer->created [i])
             unlink (writer->paths [i]);
