@@ -129,7 +129,7 @@ else
     STARTSTOP_RUNS=5
     SPEEDS="1000 2000 5000 10000 20000 50000"
     SPEED_WALL=3
-    MESHES=${LC_BENCH_MESHES:-"128:1:60 64:10:60 256:10:60"}
+    MESHES="128:1:60 64:10:60 256:10:60"
     DELAY_DURATION=20
 fi
 CPU_RATES="1 3 6"           #  one machine at each, 2 peers
@@ -246,18 +246,32 @@ start_machines () {
     last_launch=$(date +%s.%N)
 }
 
-#  beside DIR KIND RATE DURATION: one reference loop (ref: bench_ref, py:
-#  sleep_loop.py) under bench_run, its pid added to pids
+#  beside DIR KIND RATE DURATION [SPEED [NAME]]: one reference loop (ref:
+#  bench_ref, py: sleep_loop.py) under bench_run, its pid added to pids;
+#  its files DIR/KIND-NAME.csv and DIR/stat-KIND-NAME (NAME: the rate)
 beside () {
-    local dir=$1 kind=$2 rate=$3 duration=$4 bound=$(($4 + 60))
+    local dir=$1 kind=$2 rate=$3 duration=$4 speed=${5:-1} name=${6:-$3} bound
+    bound=$(awk -v d="$duration" -v s="$speed" 'BEGIN { printf "%d", d / s + 60 }')
     if [ "$kind" = ref ]; then
-        "$tools/bench_run" "$dir/stat-$kind-$rate" "$bound" "$tools/bench_ref" \
-            "$rate" "$duration" 1 "$dir/$kind-$rate.csv" 2>"$dir/err-$kind-$rate" &
+        "$tools/bench_run" "$dir/stat-$kind-$name" "$bound" "$tools/bench_ref" \
+            "$rate" "$duration" "$speed" "$dir/$kind-$name.csv" 2>"$dir/err-$kind-$name" &
     else
-        "$tools/bench_run" "$dir/stat-$kind-$rate" "$bound" "$python" "$top/bench/sleep_loop.py" \
-            "$rate" "$duration" 1 "$dir/$kind-$rate.csv" 2>"$dir/err-$kind-$rate" &
+        "$tools/bench_run" "$dir/stat-$kind-$name" "$bound" "$python" "$top/bench/sleep_loop.py" \
+            "$rate" "$duration" "$speed" "$dir/$kind-$name.csv" 2>"$dir/err-$kind-$name" &
     fi
     pids+=($!)
+}
+
+#  sample_memory OUT PID...: after a while, the PSS and private memory (kB)
+#  of the process each bench_run PID runs, one line each: what RSS does not
+#  say, since most of a machine's RSS is shared library pages
+sample_memory () {
+    local out=$1 pid child; shift
+    for pid in "$@"; do
+        child=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null) || continue
+        awk '/^Pss:/ { p = $2 } /^Private_(Clean|Dirty):/ { q += $2 }
+             END { if (p) print p, q }' "/proc/${child%% *}/smaps_rollup" 2>/dev/null
+    done >"$out"
 }
 
 #  wait_all: waits for every pid; false if any exited non-zero
@@ -309,7 +323,7 @@ late_share () {
 
 group_cpu () {
     local run r dir rate kind cpu ref ok counts
-    local -A cpu_l cpu_ref cpu_py ratio wake_l wake_ref last p99 last_py last_ref rss
+    local -A cpu_l cpu_ref cpu_py ratio wake_l wake_ref last p99 last_py last_ref rss pss
     counts=1
     for ((run = 1; run <= runs; run++)); do
         dir=$work/cpu-$run
@@ -323,8 +337,12 @@ group_cpu () {
         done
         local -a others=("${pids[@]}")
         start_machines "$dir/m" 3 "$CPU_DURATION" 1 "${CPU_RATES// /,}"
+        { sleep $((CPU_DURATION / 2 + 1)); sample_memory "$dir/memory" "${pids[@]}"; } &
+        local sampler=$!
         pids+=("${others[@]}")
         wait_all || { echo "$me: cpu run $run failed: $(cat "$dir"/err-* "$dir"/m/err-* | head -n 3)" >&2; return 1; }
+        wait "$sampler" || true
+        pss[$run]=$(awk '{ p += $1; q += $2 } END { if (NR) printf "%.2f %.2f", p / NR / 1024, q / NR / 1024 }' "$dir/memory")
         r=1
         for rate in $CPU_RATES; do
             cpu=$(rstat "$dir/m/stat-$r" cpu_us)
@@ -380,8 +398,14 @@ group_cpu () {
         maxes+=("$(printf '%s\n' $run_rss | sort -g | tail -n 1)")
     done
     rss2=$(calc "$(median "${maxes[@]}") / 1024")
-    figure rss_2peers "peak RSS of a machine with 2 peers" "< 8 MB" "$rss2 MB" "$rss2" MB \
-        "$(verdict "$rss2 < 8")"
+    local p_mb q_mb
+    # shellcheck disable=SC2046
+    p_mb=$(median $(for r in "${pss[@]}"; do echo "${r% *}"; done))
+    # shellcheck disable=SC2046
+    q_mb=$(median $(for r in "${pss[@]}"; do echo "${r#* }"; done))
+    figure rss_2peers "peak RSS of a machine with 2 peers" "< 8 MB" \
+        "$rss2 MB (mid-run: PSS ${p_mb:-?} MB, private ${q_mb:-?} MB; the rest is shared library pages)" \
+        "$rss2" MB "$(verdict "$rss2 < 8")"
 }
 
 #  CPU per machine-minute at rates 1, 3, 6 before this work: e02b911,
@@ -410,13 +434,22 @@ group_startstop () {
 }
 
 # ---------------------------------------------------------------------------
+#  ref_late_share DIR SPEED: late ticks (> 1 ms) / ticks of the C loops
+#  DIR/ref-*.csv at rate 6, in percent
+ref_late_share () {
+    local f
+    for f in "$1"/ref-*.csv; do lateness "$f" 6 "$2"; done \
+        | awk '{ n++ } $2 > 1 { late++ } END { printf "%.4g\n", n ? 100 * late / n : 100 }'
+}
+
 #  Sustained speed: 3 machines at rate 6, full logging, SPEED_WALL wall
-#  seconds at each speed
+#  seconds at each speed; then, on their own, 3 C loops at the same speed:
+#  the floor of what this host sustains
 
 group_speed () {
-    local speed run dir late queues holds best=0 shares
+    local speed run dir late queues holds best=0 shares floors floor best_floor=0 i
     for speed in $SPEEDS; do
-        shares=(); queues=(); holds=1
+        shares=(); queues=(); floors=(); holds=1
         for ((run = 1; run <= runs; run++)); do
             dir=$work/speed-$speed-$run
             echo "$me: speed $speed run $run/$runs" >&2
@@ -424,7 +457,15 @@ group_speed () {
             shares+=("$(late_share "$dir")")
             queues+=("$(max_queue "$dir")")
             analyze "$dir" || { holds=0; echo "$me: speed $speed: analyze failed" >&2; }
+            pids=()
+            for i in 1 2 3; do
+                beside "$dir" ref 6 $((speed * SPEED_WALL)) "$speed" "$i"
+            done
+            wait_all || echo "$me: speed $speed: a C loop failed" >&2
+            floors+=("$(ref_late_share "$dir" "$speed")")
         done
+        floor=$(median "${floors[@]:-100}")
+        [ "$(verdict "$floor < 1")" = fail ] || best_floor=$speed
         late=$(median "${shares[@]:-100}")
         local q
         q=$(median "${queues[@]:-0}")
@@ -433,14 +474,14 @@ group_speed () {
         v=$(verdict "$late < 1 && $holds")
         [ "$speed" = "$TARGET_SPEED" ] || { target="(reported) $target"; }
         figure "speed_$speed" "late ticks at speed $speed, 3 machines at rate 6" "$target" \
-            "$late % late; max queue $q; model $([ "$holds" = 1 ] && echo holds || echo BROKEN)" \
+            "$late % late; max queue $q; model $([ "$holds" = 1 ] && echo holds || echo BROKEN); C loops alone: $floor % late" \
             "$late" % "$v"
         [ "$v" = fail ] || best=$speed
     done
     local target_v
     target_v=$(verdict "$best >= $TARGET_SPEED")
     figure speed_best "highest speed sustained (< 1 % late, model holds)" ">= $TARGET_SPEED" \
-        "$best ($((best * 6)) ticks/s per machine)" "$best" speed "$target_v"
+        "$best ($((best * 6)) ticks/s per machine); 3 C loops alone: $best_floor" "$best" speed "$target_v"
 }
 
 # ---------------------------------------------------------------------------
