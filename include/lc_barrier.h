@@ -27,6 +27,10 @@ typedef struct {
     bool ready;                 //  it said READY (or WELCOME, running)
     bool left;                  //  it said BYE: send it nothing new
     uint64_t instance;          //  its process instance, 0 until known
+    lc_msg_type_t announced;    //  the HELLO or READY it last got on a
+                                //  live link, 0 for none yet
+    unsigned skip;              //  rounds skipped between its repeats
+    unsigned wait;              //  rounds to skip before the next one
 } lc_barrier_peer_t;
 
 //  Messages a decision asks the machine to send (bits)
@@ -80,13 +84,24 @@ lc_barrier_decision_t
 lc_barrier_decision_t
     lc_barrier_other_version (lc_barrier_t *self, size_t idx);
 
-//  What to announce to peer idx on the announcement timer: LC_MSG_HELLO
-//  until it answered, then LC_MSG_READY (once all answered) until it is
-//  ready, and with refresh to a ready peer too (our READY to it may have
-//  been lost with a connection: it would wait for it forever); 0 for
-//  nothing.
+//  What to announce to peer idx in this round of the announcement timer:
+//  LC_MSG_HELLO until it answered, then LC_MSG_READY (once all answered)
+//  until it is ready, and with refresh to a ready peer too (our READY to
+//  it may have been lost with a connection: it would wait for it
+//  forever); 0 for nothing, or for a repeat that waits its turn (below).
 lc_msg_type_t
-    lc_barrier_announce (const lc_barrier_t *self, size_t idx, bool refresh);
+    lc_barrier_announce (lc_barrier_t *self, size_t idx, bool refresh);
+
+//  A HELLO or READY went to peer idx: delivered (queued on a live link)
+//  or not (no connection yet: tried again next round). A peer that got
+//  one and has not answered, or is not ready, gets it again after 1, 2,
+//  4... rounds, at most every LC_READY_REFRESH rounds: a peer too busy to
+//  answer at once (hundreds of machines forming a mesh on a few cores)
+//  would otherwise be sent ten announcements a second by every other
+//  machine, and fall further behind. Other types are ignored.
+void
+    lc_barrier_announced (lc_barrier_t *self, size_t idx, lc_msg_type_t type,
+                          bool delivered);
 
 //  True if a message from peer idx may come from instance: the one known,
 //  or the first heard of (then it is the one known).

@@ -81,6 +81,8 @@
 #define LC_ANNOUNCE_MS          100     //  announcement period at start
 #define LC_READY_REFRESH        10      //  READY again to ready peers every
                                         //  this many announcement periods
+#define LC_HANDSHAKE_MS         300000  //  an incoming connection's ZMTP
+                                        //  handshake may take this long
 #define LC_BACKLOG_BASE         100     //  listen backlog besides one per
                                         //  peer (100: libzmq's default)
 #define LC_GRACE_MS             1000    //  drain after stop, not scaled

@@ -248,15 +248,42 @@ lc_barrier_other_version (lc_barrier_t *self, size_t idx)
 }
 
 lc_msg_type_t
-lc_barrier_announce (const lc_barrier_t *self, size_t idx, bool refresh)
+lc_barrier_announce (lc_barrier_t *self, size_t idx, bool refresh)
 {
     assert (idx < self->peer_count);
-    const lc_barrier_peer_t *peer = &self->peers [idx];
+    lc_barrier_peer_t *peer = &self->peers [idx];
+    lc_msg_type_t type = 0;
     if (!peer->answered)
-        return LC_MSG_HELLO;
+        type = LC_MSG_HELLO;
+    else
     if ((!peer->ready || refresh) && lc_barrier_all_answered (self))
-        return LC_MSG_READY;
-    return 0;
+        type = LC_MSG_READY;
+    //  A repeat waits its turn; the refresh of a ready peer does not
+    if (type && type == peer->announced && peer->wait > 0
+    &&  !(type == LC_MSG_READY && peer->ready)) {
+        peer->wait--;
+        return 0;
+    }
+    return type;
+}
+
+void
+lc_barrier_announced (lc_barrier_t *self, size_t idx, lc_msg_type_t type, bool delivered)
+{
+    assert (idx < self->peer_count);
+    lc_barrier_peer_t *peer = &self->peers [idx];
+    if ((type != LC_MSG_HELLO && type != LC_MSG_READY) || !delivered)
+        return;
+    if (type != peer->announced) {
+        peer->announced = type;
+        peer->skip = 0;
+    }
+    else {
+        peer->skip = 2 * peer->skip + 1;
+        if (peer->skip > LC_READY_REFRESH - 1)
+            peer->skip = LC_READY_REFRESH - 1;
+    }
+    peer->wait = peer->skip;
 }
 
 size_t

@@ -59,6 +59,11 @@ s_tune_link (zsock_t *sock)
 {
     zsock_set_reconnect_ivl (sock, LC_RECONNECT_MS);
     zsock_set_reconnect_ivl_max (sock, LC_RECONNECT_MAX_MS);
+    //  Our handshake with a peer is never cut short: libzmq's 30 s limit
+    //  dropped connections to peers too loaded to answer in time (a mesh
+    //  of 256 machines forming on two cores), which dialed again, and
+    //  never formed
+    zsock_set_handshake_ivl (sock, 0);
 }
 
 lc_links_t *
@@ -72,6 +77,9 @@ lc_links_new (const char *bind, const uint32_t *ids, const char *const *endpoint
     assert (self->pull);
     zsock_set_rcvhwm (self->pull, LC_RCVHWM);
     zsock_set_maxmsgsize (self->pull, LC_MAXMSGSIZE);
+    //  A stranger that connects and says nothing is dropped, but only after
+    //  LC_HANDSHAKE_MS: a peer's handshake may take long on a loaded host
+    zsock_set_handshake_ivl (self->pull, LC_HANDSHAKE_MS);
     //  Every peer connects at once when this machine appears (their
     //  reconnect timers run): a listen backlog shorter than the peers drops
     //  SYNs, and each one dropped costs TCP's 1 s retransmission

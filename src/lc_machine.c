@@ -252,7 +252,9 @@ s_send_control (s_machine_t *self, size_t idx, lc_msg_type_t type)
     //  A control message that finds no connection is simply repeated later
     if (s_flush (self))
         return -1;
-    return lc_links_send (self->links, idx, &msg);
+    int rc = lc_links_send (self->links, idx, &msg);
+    lc_barrier_announced (&self->barrier, idx, type, rc == 0);
+    return rc;
 }
 
 static void

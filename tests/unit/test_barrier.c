@@ -188,11 +188,53 @@ test_contradictions (void **state)
     lc_barrier_reset (&barrier);
 }
 
+//  The rounds in which an announcement goes to peer 0 among the next n,
+//  as a string of 1 and 0, each one that goes marked as delivered or not
+static void
+s_rounds (lc_barrier_t *barrier, int n, bool delivered, bool refresh_every_10, char *out)
+{
+    for (int round = 1; round <= n; round++) {
+        bool refresh = refresh_every_10 && round % 10 == 0;
+        lc_msg_type_t type = lc_barrier_announce (barrier, 0, refresh);
+        out [round - 1] = type ? '1' : '0';
+        if (type)
+            lc_barrier_announced (barrier, 0, type, delivered);
+    }
+    out [n] = 0;
+}
+
+//  A HELLO or READY the peer got is repeated after 1, 2, 4... rounds, then
+//  every LC_READY_REFRESH rounds; one that found no connection every
+//  round; the refresh of a ready peer keeps its own rhythm
+static void
+test_announce_backoff (void **state)
+{
+    (void) state;
+    lc_barrier_t barrier;
+    char rounds [64];
+    s_new (&barrier);
+    s_rounds (&barrier, 5, false, false, rounds);
+    assert_string_equal (rounds, "11111");
+    s_rounds (&barrier, 40, true, false, rounds);
+    assert_string_equal (rounds, "1101000100000001000000000100000000010000");
+    //  Answered by both: READY, whose repeats start again at once
+    s_msg (&barrier, 2, LC_MSG_WELCOME, 0, 102);
+    s_msg (&barrier, 3, LC_MSG_WELCOME, 0, 103);
+    s_rounds (&barrier, 8, true, false, rounds);
+    assert_string_equal (rounds, "11010001");
+    //  Ready: only the refresh, every 10 rounds
+    s_msg (&barrier, 2, LC_MSG_READY, 0, 102);
+    s_rounds (&barrier, 20, true, true, rounds);
+    assert_string_equal (rounds, "00000000010000000001");
+    lc_barrier_reset (&barrier);
+}
+
 int
 main (void)
 {
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_start),
+        cmocka_unit_test (test_announce_backoff),
         cmocka_unit_test (test_refusals),
         cmocka_unit_test (test_contradictions),
     };
