@@ -5,14 +5,24 @@
 # and all 80 differ; a port of a test that ended is given out again.
 source "$LC_SOURCE/tests/lib/run.sh"
 
-draw () {   # draw N: a test of its own that draws N ports, then lives 3 s
+# draw N: a test of its own that draws N ports, then lives on until the
+# file $LC_WORK/release exists (so that every drawer still holds its ports
+# when the last one draws, however slowly each gets its turn)
+draw () {
     bash -c 'source "$LC_SOURCE/tests/lib/run.sh"
              LC_PORT_LOW=15000 LC_PORT_HIGH=15100 LC_PORT_REGISTRY=$1
-             lc_ports "$2"; sleep 3' draw "$LC_WORK/registry" "$1"
+             lc_ports "$2"
+             while [ ! -e "$3" ]; do sleep 0.1; done' \
+        draw "$LC_WORK/registry" "$1" "$LC_WORK/release"
 }
 for i in 1 2 3 4 5 6 7 8; do
     lc_start "d$i" draw 10
 done
+for ((n = 0; n < 1200; n++)); do
+    [ "$(cat "$LC_WORK"/d?.out | wc -l)" = 80 ] && break
+    sleep 0.1
+done
+touch "$LC_WORK/release"
 for i in 1 2 3 4 5 6 7 8; do
     lc_expect_exit "d$i" 0
 done
