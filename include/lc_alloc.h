@@ -20,5 +20,12 @@ void *
     lc_realloc (void *pointer, size_t count, size_t size);
 char *
     lc_strdup (const char *text);
+//  A ring buffer grown: the count items (of size bytes) that start at head
+//  in ring, a buffer of capacity items (a power of two; NULL when 0), moved
+//  in order to the start of a new zeroed buffer of new_capacity items,
+//  which is returned; ring is freed
+void *
+    lc_ring_grow (void *ring, size_t size, size_t head, size_t count,
+                  size_t capacity, size_t new_capacity);
 
 #endif

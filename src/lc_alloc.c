@@ -2,6 +2,7 @@
 */
 #include "lc_alloc.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,4 +55,21 @@ lc_strdup (const char *text)
     if (!copy)
         s_out_of_memory (1, strlen (text) + 1);
     return copy;
+}
+
+void *
+lc_ring_grow (void *ring, size_t size, size_t head, size_t count,
+              size_t capacity, size_t new_capacity)
+{
+    assert (count <= capacity && count <= new_capacity);
+    assert (head < capacity || count == 0);
+    char *grown = lc_calloc (new_capacity, size);
+    if (count) {
+        //  From head to the end of the buffer, then what wrapped
+        size_t first = capacity - head < count ? capacity - head : count;
+        memcpy (grown, (char *) ring + head * size, first * size);
+        memcpy (grown + first * size, ring, (count - first) * size);
+    }
+    free (ring);
+    return grown;
 }

@@ -76,11 +76,8 @@ s_append (lc_delivery_peer_t *peer, uint64_t seq, uint64_t clock)
 {
     if (peer->length == peer->capacity) {
         size_t capacity = peer->capacity ? peer->capacity * 2 : 16;
-        lc_kept_t *kept = lc_calloc (capacity, sizeof *kept);
-        for (size_t i = 0; i < peer->length; i++)
-            kept [i] = *s_at (peer, i);
-        free (peer->kept);
-        peer->kept = kept;
+        peer->kept = lc_ring_grow (peer->kept, sizeof *peer->kept, peer->head,
+                                   peer->length, peer->capacity, capacity);
         peer->capacity = capacity;
         peer->head = 0;
     }

@@ -15,11 +15,8 @@ lc_inbox_push (lc_inbox_t *self, const lc_inbox_item_t *item)
         if (self->capacity >= LC_QUEUE_MAX)
             return false;
         size_t capacity = self->capacity ? self->capacity * 2 : 64;
-        lc_inbox_item_t *ring = lc_calloc (capacity, sizeof *ring);
-        for (size_t i = 0; i < self->length; i++)
-            ring [i] = *lc_inbox_at (self, i);
-        free (self->ring);
-        self->ring = ring;
+        self->ring = lc_ring_grow (self->ring, sizeof *self->ring, self->head,
+                                   self->length, self->capacity, capacity);
         self->capacity = capacity;
         self->head = 0;
     }

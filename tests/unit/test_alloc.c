@@ -77,6 +77,34 @@ s_expect_abort (int which)
     assert_non_null (strstr (said, "lclock: out of memory"));
 }
 
+//  A ring's items keep their order when it grows, wrapped or not
+static void
+test_ring_grow (void **state)
+{
+    (void) state;
+    //  Capacity 8, head 5: items 10..15 at 5, 6, 7, 0, 1, 2 (wrapped)
+    int *ring = lc_calloc (8, sizeof *ring);
+    for (int i = 0; i < 6; i++)
+        ring [(5 + i) & 7] = 10 + i;
+    ring = lc_ring_grow (ring, sizeof *ring, 5, 6, 8, 16);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal (ring [i], 10 + i);
+    for (int i = 6; i < 16; i++)
+        assert_int_equal (ring [i], 0);
+    //  Full and unwrapped: head 0, 16 items
+    for (int i = 0; i < 16; i++)
+        ring [i] = 100 + i;
+    ring = lc_ring_grow (ring, sizeof *ring, 0, 16, 16, 32);
+    for (int i = 0; i < 16; i++)
+        assert_int_equal (ring [i], 100 + i);
+    free (ring);
+    //  A ring that had no buffer yet
+    ring = lc_ring_grow (NULL, sizeof *ring, 0, 0, 0, 4);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal (ring [i], 0);
+    free (ring);
+}
+
 static void
 test_failure_aborts (void **state)
 {
@@ -90,6 +118,7 @@ main (void)
 {
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_success),
+        cmocka_unit_test (test_ring_grow),
         cmocka_unit_test (test_failure_aborts),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
