@@ -185,12 +185,14 @@ void
 //  LC_ACK_MS later.
 void
     lc_delivery_ack_deferred (lc_delivery_t *self, size_t idx, int64_t now_ns);
-//  The pending ACK to peer idx if it may go out at now_ns beside a DATA
-//  sent to it (LC_ACK_MS since the last one), without waiting for its
-//  delay; false if none may.
+//  The pending ACK to peer idx if it may go out at now_ns, before it is
+//  due, because the caller is awake anyway: beside a DATA sent to it
+//  (until_ns INT64_MAX: LC_ACK_MS since the last one is enough), or at a
+//  tick when it would be due before until_ns, the next tick (so that the
+//  timer need not wake the machine for it); false if none may.
 bool
     lc_delivery_ack_rides (const lc_delivery_t *self, size_t idx, int64_t now_ns,
-                           lc_wire_msg_t *ack);
+                           int64_t until_ns, lc_wire_msg_t *ack);
 
 //  --------------------------------------------------------------------------
 //  When

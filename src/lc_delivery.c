@@ -340,11 +340,18 @@ lc_delivery_ack_deferred (lc_delivery_t *self, size_t idx, int64_t now_ns)
 
 bool
 lc_delivery_ack_rides (const lc_delivery_t *self, size_t idx, int64_t now_ns,
-                       lc_wire_msg_t *ack)
+                       int64_t until_ns, lc_wire_msg_t *ack)
 {
     const lc_delivery_peer_t *peer = s_peer (self, idx);
     if (!(peer->ack_due || peer->ack_now) || now_ns < peer->acked_ns + S_ACK_NS
     ||  (peer->deferred_ns && now_ns < peer->deferred_ns + S_ACK_NS))
+        return false;
+    //  One not seen by lc_delivery_due yet (taken or logged just now) has
+    //  its whole delay before it
+    lc_delivery_peer_t stamped = *peer;
+    if (!stamped.ack_since_ns)
+        stamped.ack_since_ns = now_ns;
+    if (until_ns != INT64_MAX && s_ack_at (self, &stamped) > until_ns)
         return false;
     s_ack_fill (peer, ack);
     return true;

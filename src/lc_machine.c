@@ -266,18 +266,23 @@ s_broadcast (s_machine_t *self, lc_msg_type_t type)
 
 //  Sends peer idx the acknowledgement due at now, if any (only to a peer
 //  that knows our instance: it answered our HELLO, or we never announced
-//  ourselves to it in this life). With ride, one that is pending goes
-//  without waiting for its delay: it rides with a DATA just sent, which
-//  woke both ends already.
+//  ourselves to it in this life). Beside a DATA just sent (which woke both
+//  ends already) or a tick (the main thread is awake), one that is pending
+//  may go without waiting for the delivery timer.
+#define S_ACK_DUE       0           //  s_acknowledge's until: what is due now
+#define S_ACK_BESIDE_DATA   INT64_MAX   //  ... with a DATA to the peer
+
+//  until: S_ACK_DUE, S_ACK_BESIDE_DATA, or the next tick's due time (at a
+//  tick: what would be due before it)
 static void
-s_acknowledge (s_machine_t *self, size_t idx, int64_t now, bool ride)
+s_acknowledge (s_machine_t *self, size_t idx, int64_t now, int64_t until)
 {
     lc_wire_msg_t ack;
     //  Written first: the ack says what is logged
     if (!self->barrier.peers [idx].answered || s_flush (self))
         return;
-    if (ride ? !lc_delivery_ack_rides (&self->delivery, idx, now, &ack)
-             : !lc_delivery_ack_due (&self->delivery, idx, now, &ack))
+    if (until == S_ACK_DUE ? !lc_delivery_ack_due (&self->delivery, idx, now, &ack)
+                           : !lc_delivery_ack_rides (&self->delivery, idx, now, until, &ack))
         return;
     ack.sender = self->config->id;
     ack.instance = self->barrier.instance;
@@ -306,7 +311,7 @@ s_transmit (s_machine_t *self, size_t idx)
             self->summary.retransmitted++;
     }
     if (sent)
-        s_acknowledge (self, idx, now, true);
+        s_acknowledge (self, idx, now, S_ACK_BESIDE_DATA);
 }
 
 //  One send event (docs/model.md): the row lists the peers the message is
@@ -557,6 +562,10 @@ s_on_tick (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     }
     if (self->phase != S_RUN)
         return s_going_on (self);
+    //  Awake anyway: acknowledgements due before the next tick go now
+    int64_t next = lc_schedule_due (&self->schedule, self->model.tick + 1);
+    for (size_t i = 0; i < self->barrier.peer_count; i++)
+        s_acknowledge (self, i, now, next);
     lc_notice_flush (&self->notice, false, now);
     if (self->model.tick >= self->schedule.ticks && now >= self->schedule.end_ns)
         s_stop (self, LC_STOP_DURATION);
@@ -860,7 +869,7 @@ s_on_delivery (zloop_t *loop, int timer_id, void *arg)
     for (size_t i = 0; i < self->barrier.peer_count; i++) {
         if (lc_delivery_due (&self->delivery, i, now, false) <= now)
             s_read_push_monitor (self, i);
-        s_acknowledge (self, i, now, false);
+        s_acknowledge (self, i, now, S_ACK_DUE);
         lc_delivery_stalled (&self->delivery, i, now);
         s_transmit (self, i);
     }

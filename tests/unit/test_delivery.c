@@ -360,8 +360,12 @@ test_due (void **state)
     assert_true (lc_delivery_due (&link.r, 0, t + 9 * S_MS, true)
                  == t + 5 * S_MS + LC_ACK_DELAY_MS * S_MS);
     assert_false (s_ack (&link, t + 6 * S_MS));
-    //  ... unless a DATA goes to S now: it rides with it
-    assert_true (lc_delivery_ack_rides (&link.r, 0, t + 6 * S_MS, &ack));
+    //  ... unless a DATA goes to S now: it rides with it; a tick of R's
+    //  takes it if it would be due before the next tick
+    int64_t due = t + 5 * S_MS + LC_ACK_DELAY_MS * S_MS;
+    assert_false (lc_delivery_ack_rides (&link.r, 0, t + 6 * S_MS, due - 1, &ack));
+    assert_true (lc_delivery_ack_rides (&link.r, 0, t + 6 * S_MS, due, &ack));
+    assert_true (lc_delivery_ack_rides (&link.r, 0, t + 6 * S_MS, INT64_MAX, &ack));
     assert_true (ack.type == LC_MSG_ACK && ack.taken == 1 && ack.logged == 0);
     assert_true (s_ack (&link, t + 5 * S_MS + LC_ACK_DELAY_MS * S_MS));
     //  Taken by R: S has nothing outstanding, R nothing to say
@@ -370,13 +374,13 @@ test_due (void **state)
     //  Logged: not before LC_ACK_MS since the last ack, nor beside a DATA
     t += 510 * S_MS;
     s_log (&link, 1);
-    assert_false (lc_delivery_ack_rides (&link.r, 0, t + 50 * S_MS, &ack));
+    assert_false (lc_delivery_ack_rides (&link.r, 0, t + 50 * S_MS, INT64_MAX, &ack));
     assert_true (lc_delivery_due (&link.r, 0, t, true) == t + LC_ACK_DELAY_MS * S_MS);
 
     //  A failed ack waits its turn again
     t = 3000 * S_MS;
     lc_delivery_ack_deferred (&link.r, 0, t);
-    assert_false (lc_delivery_ack_rides (&link.r, 0, t + 50 * S_MS, &ack));
+    assert_false (lc_delivery_ack_rides (&link.r, 0, t + 50 * S_MS, INT64_MAX, &ack));
 
     //  The peer appeared: at once (but LC_ACK_MS after a failed try)
     lc_delivery_ack_now (&link.r, 0);
