@@ -15,8 +15,9 @@ typedef struct _lc_cert_t lc_cert_t;
 //  Loads the secret certificate cert_path and trust_dir/machine-J.cert of
 //  each of the count peers (whose "machine" metadata must say J), then
 //  starts the ZAP handler that admits the clients of trust_dir. Returns
-//  NULL with error (one line naming the option and the file) if any is
-//  missing or wrong.
+//  NULL with error (one line naming the file, and whether it was the
+//  certificate or the trust folder: either may have come from the command
+//  line or from the cluster file) if any is missing or wrong.
 lc_cert_t *
     lc_cert_load (const char *cert_path, const char *trust_dir,
                   const uint32_t *peers, size_t count, char *error, size_t size);

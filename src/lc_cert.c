@@ -30,7 +30,7 @@ lc_cert_load (const char *cert_path, const char *trust_dir,
     const char *why;
     self->own = lc_file_check_regular (cert_path, &why) == 0 ? zcert_load (cert_path) : NULL;
     if (!self->own || streq (zcert_secret_txt (self->own), S_NO_SECRET)) {
-        snprintf (error, size, "--cert %s: not a secret certificate (make one with "
+        snprintf (error, size, "certificate %s: not a secret certificate (make one with "
                   "'lclock keygen ID DIR' and give DIR/machine-ID.cert_secret)", cert_path);
         lc_cert_destroy (&self);
         return NULL;
@@ -41,12 +41,12 @@ lc_cert_load (const char *cert_path, const char *trust_dir,
         const char *meta = cert ? zcert_meta (cert, "machine") : NULL;
         bool good = false;
         if (!cert)
-            snprintf (error, size, "--trust %s: cannot load %s, the public certificate "
+            snprintf (error, size, "trust folder %s: cannot load %s, the public certificate "
                       "of machine %u; copy it from the host that made it", trust_dir,
                       path, peers [i]);
         else
         if (!meta || strtoul (meta, NULL, 10) != peers [i])
-            snprintf (error, size, "--trust %s: %s says machine %s, not %u", trust_dir,
+            snprintf (error, size, "trust folder %s: %s says machine %s, not %u", trust_dir,
                       path, meta ? meta : "nothing", peers [i]);
         else {
             snprintf (self->keys [i], sizeof self->keys [i], "%s", zcert_public_txt (cert));

@@ -77,6 +77,13 @@ rc=0
     --log-dir "$LC_WORK/none" --cert "$keys/machine-1.cert_secret" --trust "$trust" 2>"$LC_WORK/missing.err" || rc=$?
 [ "$rc" = 2 ] && grep -q "cannot load $trust/machine-4.cert" "$LC_WORK/missing.err" \
     || { cat "$LC_WORK/missing.err" >&2; fail "missing trusted certificate: exit $rc"; }
+# A public certificate given as the machine's own: named as the certificate
+rc=0
+"$LCLOCK" machine --id 1 --bind "tcp://127.0.0.1:${LC_PORT[1]}" --peer "2=tcp://127.0.0.1:${LC_PORT[2]}" \
+    --log-dir "$LC_WORK/none" --cert "$trust/machine-1.cert" --trust "$trust" 2>"$LC_WORK/public.err" || rc=$?
+[ "$rc" = 2 ] && grep -q "certificate $trust/machine-1.cert: not a secret certificate" "$LC_WORK/public.err" \
+    && [ ! -e "$LC_WORK/none/machine-1.csv" ] \
+    || { cat "$LC_WORK/public.err" >&2; fail "public certificate as --cert: exit $rc"; }
 
 # A machine started with a certificate its peer does not trust: the peer
 # refuses and counts it; the machine is told why, and both time out (exit 3)
