@@ -7,6 +7,8 @@
 
 #include "lclock.h"
 
+#include <getopt.h>
+
 #define LC_QUOTE_MAX    (LC_ERROR_VALUE_MAX + 4)    //  bytes of a quoted
                                     //  value: LC_ERROR_VALUE_MAX, "...", NUL
 
@@ -90,5 +92,10 @@ int
 int
     lc_value_check (const lc_where_t *where, const char *name, lc_kind_t kind,
                     const char *text, lc_value_t *value);
+
+//  The long name of the option getopt_long returned as code, from options
+//  (ended by a NULL name); "?" if none has that code
+const char *
+    lc_value_option_name (const struct option *options, int code);
 
 #endif

@@ -439,15 +439,6 @@ static const struct option s_longs [] = {
     { NULL, 0, NULL, 0 }
 };
 
-static const char *
-s_option_name (int code)
-{
-    for (const struct option *option = s_longs; option->name; option++)
-        if (option->val == code)
-            return option->name;
-    return "?";
-}
-
 static int
 s_usage_error (const char *format, const char *name, const char *value)
 {
@@ -485,7 +476,7 @@ s_parse_rates (const char *text, size_t *count)
 static int
 s_take (lc_runinfo_t *self, int code, const char *text, uint32_t **rates, size_t *rate_count)
 {
-    const char *name = s_option_name (code);
+    const char *name = lc_value_option_name (s_longs, code);
     char option [32];
     snprintf (option, sizeof option, "--%s", name);
     lc_where_t where = { S_PROGRAM, NULL, 0 };
@@ -617,7 +608,7 @@ s_parse (lc_runinfo_t *self, int argc, char *argv [])
         else
         if ((given & (1ul << (code - S_OPT_LAUNCHER))) && code != S_OPT_HOST) {
             fprintf (stderr, S_PROGRAM ": --%s: given twice; give it once\n",
-                     s_option_name (code));
+                     lc_value_option_name (s_longs, code));
             rc = -1;
         }
         else {
@@ -628,7 +619,7 @@ s_parse (lc_runinfo_t *self, int argc, char *argv [])
     for (size_t i = 0; rc == 0 && i < sizeof s_required / sizeof s_required [0]; i++)
         if (!(given & (1ul << (s_required [i] - S_OPT_LAUNCHER)))) {
             fprintf (stderr, S_PROGRAM ": --%s: missing; see 'lclock runinfo --help'\n",
-                     s_option_name (s_required [i]));
+                     lc_value_option_name (s_longs, s_required [i]));
             rc = -1;
         }
     if (rc == 0 && rates && rate_count != self->machines) {

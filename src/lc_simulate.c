@@ -255,15 +255,6 @@ s_take (s_options_t *self, int code, const char *option, const char *text)
     return -1;
 }
 
-static const char *
-s_option_name (int code)
-{
-    for (const struct option *option = s_longs; option->name; option++)
-        if (option->val == code)
-            return option->name;
-    return "?";
-}
-
 //  The checks across options, and what follows from them
 static int
 s_settle (s_options_t *self)
@@ -327,7 +318,7 @@ s_parse (s_options_t *self, int argc, char *argv [])
             return 1;
         if (code == ':') {
             fprintf (stderr, S_PROGRAM ": --%s: needs a value; see 'lclock simulate "
-                     "--help'\n", s_option_name (optopt));
+                     "--help'\n", lc_value_option_name (s_longs, optopt));
             return -1;
         }
         if (code == '?') {
@@ -339,11 +330,11 @@ s_parse (s_options_t *self, int argc, char *argv [])
         unsigned long bit = 1ul << (code - S_OPT_MACHINES);
         if (given & bit) {
             fprintf (stderr, S_PROGRAM ": --%s: given twice; give it once\n",
-                     s_option_name (code));
+                     lc_value_option_name (s_longs, code));
             return -1;
         }
         given |= bit;
-        if (s_take (self, code, s_option_name (code), optarg))
+        if (s_take (self, code, lc_value_option_name (s_longs, code), optarg))
             return -1;
     }
     if (optind < argc) {

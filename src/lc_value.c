@@ -324,3 +324,12 @@ lc_value_check (const lc_where_t *where, const char *name, lc_kind_t kind,
                     lc_value_quote (text, quoted, sizeof quoted));
     return -1;
 }
+
+const char *
+lc_value_option_name (const struct option *options, int code)
+{
+    for (const struct option *option = options; option->name; option++)
+        if (option->val == code)
+            return option->name;
+    return "?";
+}

@@ -973,6 +973,15 @@ test_value_numbers (void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad [0]; i++)
         if (lc_value_rates (bad [i], rates, 3) != -1)
             fail_msg ("'%s' was read as a rate list", bad [i]);
+    //  The name of an option getopt_long returned, for error messages
+    static const struct option options [] = {
+        { "trials", required_argument, NULL, 300 },
+        { "help",   no_argument,       NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    assert_string_equal (lc_value_option_name (options, 300), "trials");
+    assert_string_equal (lc_value_option_name (options, 'h'), "help");
+    assert_string_equal (lc_value_option_name (options, 301), "?");
 }
 
 int
