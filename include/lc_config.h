@@ -18,10 +18,13 @@
 //  *config filled; 1 if --help was asked for and printed on stdout
 //  (exit 0); -1 after printing a one-line error on stderr (exit 2), with
 //  *config partly filled. Restarts getopt, so it may be called again.
+//  config is zeroed or was filled by an earlier call (lc_config_defaults).
 int
     lc_config_parse (lc_config_t *config, int argc, char *argv []);
 
-//  Sets every field to its default (docs/cli.md).
+//  Sets every field to its default (docs/cli.md). config is zeroed (as
+//  lc_calloc gives it) or was filled by an earlier call: its peer_count
+//  says how many peers to clear.
 void
     lc_config_defaults (lc_config_t *config);
 

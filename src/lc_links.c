@@ -30,8 +30,8 @@ struct _lc_links_t {
     bool curve;                 //  links speak CURVE
     size_t count;               //  peers
     s_link_t *links;            //  one per peer, ascending id
-    uint8_t *fd_valid;          //  per PULL connection fd: 1 once a valid
-                                //  message came through it
+    uint64_t *fd_valid;         //  per PULL connection fd, a bit: set once
+                                //  a valid message came through it
 };
 
 //  A PAIR socket receiving sock's events (libzmq's monitor protocol v1)
@@ -71,7 +71,7 @@ lc_links_new (const char *bind, const uint32_t *ids, const char *const *endpoint
               size_t count, lc_cert_t *cert, char *error, size_t size)
 {
     lc_links_t *self = lc_calloc (1, sizeof *self);
-    self->fd_valid = lc_calloc (S_FD_TRACKED, 1);
+    self->fd_valid = lc_calloc (S_FD_TRACKED / 64, sizeof *self->fd_valid);
     self->curve = cert != NULL;
     self->pull = zsock_new (ZMQ_PULL);
     assert (self->pull);
@@ -262,7 +262,7 @@ lc_links_read (lc_links_t *self, lc_wire_msg_t *msg, size_t *idx, const char **r
         return LC_LINKS_BAD;
     }
     if (frames.fd >= 0 && frames.fd < S_FD_TRACKED)
-        self->fd_valid [frames.fd] = 1;
+        self->fd_valid [frames.fd / 64] |= (uint64_t) 1 << (frames.fd % 64);
     *idx = (size_t) found;
     return LC_LINKS_MESSAGE;
 }
@@ -328,8 +328,9 @@ lc_links_pull_event (lc_links_t *self)
         return LC_LINKS_EVENT_NONE;
     //  The connection never carried one valid message: not ZMTP, an
     //  oversize message, a failed handshake, or a stranger
-    bool bad = !self->fd_valid [value];
-    self->fd_valid [value] = 0;         //  the fd may be reused
+    uint64_t bit = (uint64_t) 1 << (value % 64);
+    bool bad = !(self->fd_valid [value / 64] & bit);
+    self->fd_valid [value / 64] &= ~bit;    //  the fd may be reused
     return bad ? LC_LINKS_EVENT_BAD_CONNECTION : LC_LINKS_EVENT_NONE;
 }
 
