@@ -65,8 +65,8 @@ lc_log_t *
 int
     lc_log_write (lc_log_t *self, const lc_row_t *row);
 //  Buffered instead (`lclock simulate`; a machine, which flushes before
-//  any message leaves and at the end of every handler call, so that a
-//  crash loses at most the current tick's rows): rows collect in size
+//  any message leaves, after every tick and at the end of every handler
+//  call, so that a crash loses at most the current tick's rows): rows collect in size
 //  bytes (at least LC_ROW_MAX) and go out in one write(2) when the next
 //  row might not fit, at lc_log_flush and at lc_log_destroy. lc_log_write
 //  then fails only when a flush does. Call once, before the first row.

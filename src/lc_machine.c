@@ -121,7 +121,7 @@ static int s_flush (s_machine_t *self);
 static void s_plan_delivery (s_machine_t *self);
 
 //  The end of every handler call: its rows written (a crash loses at most
-//  the rows of the current call, docs/design.md "Logs that can be
+//  the rows of the current tick, docs/design.md "Logs that can be
 //  trusted"), then the delivery timer set for what is due next
 static int
 s_going_on (s_machine_t *self)
@@ -300,9 +300,12 @@ s_transmit (s_machine_t *self, size_t idx)
     lc_wire_msg_t msg;
     bool sent = false;
     int64_t now = lc_mono_ns ();
+    //  Written first: every row of what leaves is on disk
+    if (s_flush (self))
+        return;
     while (lc_delivery_next (&self->delivery, idx, &msg)) {
         msg.sender = self->config->id;
-        if (s_flush (self) || lc_links_send (self->links, idx, &msg)) {
+        if (lc_links_send (self->links, idx, &msg)) {
             lc_delivery_blocked (&self->delivery, idx, now);
             break;
         }
@@ -558,6 +561,10 @@ s_on_tick (zloop_t *loop, zmq_pollitem_t *item, void *arg)
             break;
         lc_schedule_ran (&self->schedule, self->model.tick + 1, now);
         s_run_tick (self);
+        //  Each tick's rows written before the next tick runs: a crash
+        //  loses at most the rows of the current tick
+        if (s_flush (self))
+            break;
         now = lc_mono_ns ();
     }
     if (self->phase != S_RUN)
@@ -565,7 +572,8 @@ s_on_tick (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     //  Awake anyway: acknowledgements due before the next tick go now
     int64_t next = lc_schedule_due (&self->schedule, self->model.tick + 1);
     for (size_t i = 0; i < self->barrier.peer_count; i++)
-        s_acknowledge (self, i, now, next);
+        if (lc_delivery_ack_pending (&self->delivery, i))
+            s_acknowledge (self, i, now, next);
     lc_notice_flush (&self->notice, false, now);
     if (self->model.tick >= self->schedule.ticks && now >= self->schedule.end_ns)
         s_stop (self, LC_STOP_DURATION);
@@ -804,7 +812,8 @@ s_on_pull_monitor (zloop_t *loop, zsock_t *reader, void *arg)
 //  or that failed (wrong server key, a peer without CURVE, not an lclock
 //  there), and a link that came back. Not polled by the loop, where one
 //  socket per peer would cost every pass a poll(2) per peer: read while
-//  announcing (every LC_ANNOUNCE_MS), at the start, and while messages to
+//  announcing (those of unanswered peers, every LC_READY_REFRESH rounds
+//  of LC_ANNOUNCE_MS), at the start, and while messages to
 //  the peer are outstanding or its link would not take them, when
 //  lc_delivery_due calls (a link that came back matters only then).
 static void
