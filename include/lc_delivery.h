@@ -71,7 +71,7 @@ typedef struct {
     int64_t ack_since_ns;       //  when lc_delivery_due first saw the
                                 //  pending ack (0: not yet)
     int64_t blocked_ns;         //  when the link last refused a message
-                                //  (0: it took every one)
+                                //  (0: never)
 } lc_delivery_peer_t;
 
 typedef struct {

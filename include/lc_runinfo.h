@@ -96,7 +96,8 @@ json_t *
 lc_runinfo_t *
     lc_runinfo_from_json (json_t *object, const char *where, const char *program);
 
-//  Writes DIR/run.json atomically (DIR/run.json.tmp, then rename).
+//  Writes DIR/run.json atomically (lc_file_create's temporary file in DIR,
+//  then rename).
 //  Returns 0, or -1 after one line on stderr naming the file.
 int
     lc_runinfo_save (const lc_runinfo_t *self, const char *dir, const char *program);

@@ -96,9 +96,9 @@
 #define LC_ACK_MS               100     //  acknowledgements to a peer at most
                                         //  this often (and at once when it
                                         //  appears)
-#define LC_ACK_DELAY_MS         1000    //  while running, a change waits this
-                                        //  long for a DATA to ride with (half
-                                        //  of LC_ACK_STALL_MS)
+#define LC_ACK_DELAY_MS         (LC_ACK_STALL_MS / 2)   //  while running, a
+                                        //  change waits this long for a DATA
+                                        //  to ride with
 #define LC_ACK_STALL_MS         2000    //  outstanding messages go out again
                                         //  when acks stall this long ...
 #define LC_ACK_STALL_MAX_MS     32000   //  ... doubled after each stall that
