@@ -289,9 +289,6 @@ s_send (lc_sim_t *self, s_machine_t *m, const lc_model_step_t *step,
     for (size_t i = first; i < first + count; i++) {
         uint32_t to = m->model.peers [i];
         row->peers [row->peer_count++] = (uint16_t) to;
-        //  Machines 1..N, each a peer of all others: the sender's index
-        //  among the recipient's peers
-        event.message.peer = m->model.id < to ? m->model.id - 1 : m->model.id - 2;
         event.at = lc_sim_time_add (at, lc_delay_draw_ns (&self->config.delay,
                                                           &self->network));
         event.order = self->sends++;
