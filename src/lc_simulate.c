@@ -138,9 +138,9 @@ s_usage (FILE *out)
 "  --label NAME      the run's label in run.json (a study's condition)\n"
 "  -h, --help        print this text\n"
 "\n"
-"Logs are never overwritten: a run directory that holds a machine-ID.csv is\n"
-"refused, and so is a run whose logs cannot fit on its disk (one row per\n"
-"tick). A run that cannot be written whole (a full disk, Ctrl-C) is\n"
+"Logs are never overwritten: a run directory that holds a machine-ID.csv,\n"
+"machine-ID.json or run.json is refused, and so is a run whose logs cannot\n"
+"fit on its disk (one row per tick). A run that cannot be written whole (a full disk, Ctrl-C) is\n"
 "removed. Exit status: 0 written, 1 a file could not be written, 2 a bad\n"
 "option, 130 interrupted. docs/simulate.md explains the simulator and its\n"
 "tie rules.\n",
