@@ -82,6 +82,17 @@ check_rate () {
     [ "$((10#$lo))" -le "$((10#$hi))" ] || usage_error "--rate '$1': MIN is above MAX"
 }
 
+#  check_rates LIST: --rates of a local run, one whole rate per machine and
+#  at least two machines
+check_rates () {
+    local r
+    [[ $1 =~ ^[0-9]+(,[0-9]+)+$ ]] \
+        || usage_error "--rates '$1': want whole rates R1,R2,..., one per machine, e.g. 1,6,6"
+    for r in ${1//,/ }; do
+        in_range "$r" 1 "$RATE_MAX" || usage_error "--rates '$1': rates are whole numbers 1..$RATE_MAX"
+    done
+}
+
 #  lc_release_build: installs what is missing (launch/deps.sh) and makes
 #  the release build in build/release when it is missing or older than the
 #  sources; prints nothing when it is up to date.

@@ -90,6 +90,9 @@ fi
 between "$speed" "$SPEED_MIN" "$SPEED_MAX" closed \
     || usage_error "--speed '$speed': want a number from $SPEED_MIN to $SPEED_MAX"
 for ((i = 0; i < ${#settings[@]}; i += 2)); do
+    if [ "${settings[i]}" = --rates ]; then
+        check_rates "${settings[i + 1]}"
+    fi
     if [ "${settings[i]}" = --machines ]; then
         { is_uint "${settings[i + 1]}" && in_range "${settings[i + 1]}" 2 "$MACHINES_MAX"; } \
             || usage_error "--machines '${settings[i + 1]}': want a whole number 2..$MACHINES_MAX"

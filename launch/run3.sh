@@ -90,14 +90,7 @@ parse_options () {
                     || usage_error "--speed '$value': want a number from $SPEED_MIN to $SPEED_MAX"
                 speed=$value ;;
             --rate) check_rate "$value"; rate=$value ;;
-            --rates)
-                [[ $value =~ ^[0-9]+(,[0-9]+)+$ ]] \
-                    || usage_error "--rates '$value': want whole rates R1,R2,..., one per machine, e.g. 1,6,6"
-                for r in ${value//,/ }; do
-                    in_range "$r" 1 "$RATE_MAX" \
-                        || usage_error "--rates '$value': rates are whole numbers 1..$RATE_MAX"
-                done
-                rates=$value ;;
+            --rates) check_rates "$value"; rates=$value ;;
             --label)
                 [[ $value =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$ ]] \
                     || usage_error "--label '$value': want 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' or '-'"

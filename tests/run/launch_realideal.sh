@@ -22,6 +22,7 @@ refused "--machines '1': want a whole number 2..1024" --machines 1
 refused "--seed '-1'" --seed -1
 refused "--runs '0'" --runs 0
 refused "--rate: expected R or MIN-MAX" --rate 0
+refused "--rates '6': want whole rates R1,R2,..., one per machine" --rates 6
 refused "--out $LC_WORK/bad.err: not a folder" --out "$LC_WORK/bad.err"
 left=$(find "$LCLOCK_RUNS" -mindepth 1 2>/dev/null || true)
 [ -z "$left" ] || fail "refused options left: $left"
