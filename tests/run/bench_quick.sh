@@ -22,6 +22,14 @@ for id in cpu_rate1 cpu_rate3 cpu_rate6 ticks_exact tick_last tick_p99 rss_2peer
     text=$(jq -r .figure <<<"$fig")
     grep -qF "| $text |" "$LC_WORK/bench.out" || fail "figure $id ($text) missing from the table"
 done
+#  What does not depend on the host's load holds: every machine did
+#  exactly rate x duration ticks, and every mesh started and passed its checks
+[ "$(jq -r '.figures[] | select(.id == "ticks_exact") | .value' "$json")" = 1 ] \
+    || fail "tick counts not exact: $(jq -r '.figures[] | select(.id == "ticks_exact") | .measured' "$json")"
+for id in mesh_128 mesh_64 mesh_256; do
+    measured=$(jq -r --arg id "$id" '.figures[] | select(.id == $id) | .measured' "$json")
+    grep -q '; checks pass; ' <<<"$measured" || fail "$id: $measured"
+done
 #  Every figure of the table is in the JSON, and only those
 rows=$(grep -c '^| ' "$LC_WORK/bench.out")
 [ "$rows" -eq $(($(jq '.figures | length' "$json") + 1)) ] \
