@@ -71,4 +71,10 @@ json_t *
 json_t *
     lc_json_text_or_null (const char *text);
 
+//  Writes json to path whole or not at all (lc_file_create, then commit),
+//  with json_dumpf's flags and a final newline. Returns 0, or -1 with errno
+//  set and path as it was.
+int
+    lc_json_save (const json_t *json, const char *path, size_t flags);
+
 #endif

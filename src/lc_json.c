@@ -10,6 +10,7 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,4 +162,23 @@ json_t *
 lc_json_text_or_null (const char *text)
 {
     return text ? json_string (text) : json_null ();
+}
+
+int
+lc_json_save (const json_t *json, const char *path, size_t flags)
+{
+    char tmp [PATH_MAX + 32];
+    FILE *file = lc_file_create (path, tmp, sizeof tmp);
+    if (!file)
+        return -1;
+    errno = 0;
+    if (json_dumpf (json, file, flags) || fputc ('\n', file) == EOF) {
+        if (errno == 0)
+            errno = EIO;
+        int saved = errno;
+        lc_file_abandon (&file, tmp);
+        errno = saved;
+        return -1;
+    }
+    return lc_file_commit (&file, tmp, path);
 }

@@ -232,20 +232,7 @@ lc_result_json (const lc_result_t *self)
 int
 lc_result_dump (json_t *json, const char *path)
 {
-    char tmp [S_PATH_MAX + 32];
-    FILE *file = lc_file_create (path, tmp, sizeof tmp);
-    if (!file)
-        return -1;
-    errno = 0;
-    if (json_dumpf (json, file, S_DUMP_FLAGS) || fputc ('\n', file) == EOF) {
-        if (errno == 0)
-            errno = EIO;
-        int saved = errno;
-        lc_file_abandon (&file, tmp);
-        errno = saved;
-        return -1;
-    }
-    return lc_file_commit (&file, tmp, path);
+    return lc_json_save (json, path, S_DUMP_FLAGS);
 }
 
 //  --------------------------------------------------------------------------

@@ -221,22 +221,15 @@ lc_runinfo_save (const lc_runinfo_t *self, const char *dir, const char *program)
 {
     assert (self && dir && program);
     assert (self->seed <= LC_SEED_MAX);
-    char path [S_PATH_MAX], tmp [S_PATH_MAX + 32];
+    char path [S_PATH_MAX];
     snprintf (path, sizeof path, "%s/%s", dir, LC_RUNINFO_FILE);
+    json_t *object = lc_runinfo_json (self);
     errno = 0;
-    FILE *file = lc_file_create (path, tmp, sizeof tmp);
-    if (file) {
-        json_t *object = lc_runinfo_json (self);
-        int rc = json_dumpf (object, file, JSON_INDENT (2) | JSON_PRESERVE_ORDER
-                                         | JSON_REAL_PRECISION (16));
-        json_decref (object);
-        if (rc == 0 && lc_file_commit (&file, tmp, path) == 0)
-            return 0;
-        int saved = errno;
-        if (file)
-            lc_file_abandon (&file, tmp);
-        errno = saved;
-    }
+    int rc = lc_json_save (object, path, JSON_INDENT (2) | JSON_PRESERVE_ORDER
+                                       | JSON_REAL_PRECISION (16));
+    json_decref (object);
+    if (rc == 0)
+        return 0;
     fprintf (stderr, "%s: cannot write %s: %s\n", program, path,
              errno ? strerror (errno) : "write failed");
     return -1;
