@@ -71,9 +71,10 @@ typedef struct {
 const char *
     lc_stop_reason_name (lc_stop_reason_t reason);
 
-//  Writes path atomically: path.tmp, then rename (the tmp is removed on
-//  failure). Returns 0, or -1 with error (size bytes) naming the file and
-//  what went wrong.
+//  Writes path whole or not at all (lc_file_create and lc_file_commit: a
+//  new temporary file beside it, renamed over it, removed on failure).
+//  Returns 0, or -1 with error (size bytes) naming the file and what went
+//  wrong.
 int
     lc_summary_write (const lc_summary_t *self, const char *path,
                       char *error, size_t size);

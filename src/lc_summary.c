@@ -38,7 +38,6 @@
 
 #include <assert.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -291,38 +290,23 @@ lc_summary_write (const lc_summary_t *self, const char *path, char *error, size_
 {
     size_t length;
     char *text = s_format (self, &length);
-    char tmp [PATH_MAX];
-    if (snprintf (tmp, sizeof tmp, "%s.tmp", path) >= (int) sizeof tmp) {
-        free (text);
-        return s_fail (error, size, "cannot write %s: path too long", path);
+    char tmp [PATH_MAX + 32];
+    FILE *file = lc_file_create (path, tmp, sizeof tmp);
+    int rc = -1;
+    if (file) {
+        errno = 0;
+        if (fwrite (text, 1, length, file) == length)
+            rc = lc_file_commit (&file, tmp, path);
+        else {
+            int saved = errno ? errno : EIO;
+            lc_file_abandon (&file, tmp);
+            errno = saved;
+        }
     }
-    int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        free (text);
-        return s_fail (error, size, "cannot write %s: %s", tmp, strerror (errno));
-    }
-    const char *at = text;
-    size_t left = length;
-    while (left) {
-        ssize_t done = write (fd, at, left);
-        if (done < 0 && errno == EINTR)
-            continue;
-        if (done <= 0)
-            break;
-        at += done;
-        left -= (size_t) done;
-    }
-    int saved = left ? errno : 0;
-    if (close (fd) != 0 && !saved)
-        saved = errno;
+    int saved = errno;
     free (text);
-    if (!saved && rename (tmp, path) != 0)
-        saved = errno;
-    if (saved) {
-        unlink (tmp);
-        return s_fail (error, size, "cannot write %s: %s", path,
-                       strerror (saved ? saved : EIO));
-    }
+    if (rc)
+        return s_fail (error, size, "cannot write %s: %s", path, strerror (saved));
     return 0;
 }
 

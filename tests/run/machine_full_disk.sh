@@ -33,7 +33,7 @@ lc_expect_exit m2 0
 csv="$disk/machine-1.csv"
 [ "$(tail -c 1 "$csv" | od -An -c | tr -d ' ')" = '\n' ] || fail "the log ends in a torn row"
 awk -F, 'NF != 9 { exit 1 }' "$csv" || fail "a row of the log is torn"
-ls "$disk"/*.tmp >/dev/null 2>&1 && fail "a temporary summary was left behind: $(ls "$disk")"
+ls "$disk"/*.tmp* >/dev/null 2>&1 && fail "a temporary summary was left behind: $(ls "$disk")"
 cp "$csv" "$disk/machine-1.json" "$run/"
 summary=$(lc_logcheck "$run"/machine-*.csv)
 echo "$summary"

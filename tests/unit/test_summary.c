@@ -4,6 +4,7 @@
 */
 #include "lc_summary.h"
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -299,6 +300,55 @@ test_not_a_summary (void **state)
     rmdir (files->path);
 }
 
+//  How many entries dir holds, . and .. aside
+static int
+s_entries (const char *dir)
+{
+    DIR *handle = opendir (dir);
+    assert_non_null (handle);
+    int count = 0;
+    struct dirent *entry;
+    while ((entry = readdir (handle)))
+        if (strcmp (entry->d_name, ".") && strcmp (entry->d_name, ".."))
+            count++;
+    closedir (handle);
+    return count;
+}
+
+static void
+test_stale_temporary (void **state)
+{
+    s_files_t *files = *state;
+    lc_summary_t summary;
+    s_full (&summary);
+    char error [LC_SUMMARY_ERROR_MAX];
+    //  A stale machine-1.json.tmp, here a link to another file, left by an
+    //  earlier writer: it is neither written through nor renamed into place
+    char other [160], tmp [160];
+    snprintf (other, sizeof other, "%s/other", files->dir);
+    snprintf (tmp, sizeof tmp, "%s.tmp", files->path);
+    FILE *file = fopen (other, "w");
+    assert_non_null (file);
+    fputs ("keep me\n", file);
+    assert_int_equal (fclose (file), 0);
+    assert_int_equal (symlink (other, tmp), 0);
+    assert_int_equal (lc_summary_write (&summary, files->path, error, sizeof error), 0);
+    struct stat info;
+    assert_int_equal (lstat (files->path, &info), 0);
+    assert_true (S_ISREG (info.st_mode));
+    assert_int_equal (lstat (tmp, &info), 0);
+    assert_true (S_ISLNK (info.st_mode));
+    assert_int_equal (stat (other, &info), 0);
+    assert_int_equal (info.st_size, strlen ("keep me\n"));
+    lc_summary_t read;
+    assert_int_equal (lc_summary_read (&read, files->path, error, sizeof error), 0);
+    s_assert_equal (&summary, &read);
+    //  Nothing else was left beside them
+    assert_int_equal (s_entries (files->dir), 3);
+    lc_summary_reset (&read);
+    lc_summary_reset (&summary);
+}
+
 static void
 test_write_failure (void **state)
 {
@@ -307,13 +357,11 @@ test_write_failure (void **state)
     s_full (&summary);
     char error [LC_SUMMARY_ERROR_MAX];
     //  A folder in the way of the rename: the error names the file and
-    //  the temporary file is gone
+    //  no temporary file is left (the folder holds the folder alone)
     assert_int_equal (mkdir (files->path, 0700), 0);
     assert_int_equal (lc_summary_write (&summary, files->path, error, sizeof error), -1);
     assert_non_null (strstr (error, files->path));
-    char tmp [160];
-    snprintf (tmp, sizeof tmp, "%s.tmp", files->path);
-    assert_int_equal (access (tmp, F_OK), -1);
+    assert_int_equal (s_entries (files->dir), 1);
     rmdir (files->path);
     //  A folder that does not exist
     char path [160];
@@ -332,6 +380,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_wrong_type, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_out_of_range, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_not_a_summary, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_stale_temporary, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_write_failure, s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
