@@ -23,6 +23,14 @@ typedef enum {
 lc_endpoint_fault_t
     lc_endpoint_check (const char *text, bool connect);
 
+//  True if a socket bound to endpoint can be reached from this host
+//  alone: ipc://, inproc://, or tcp:// whose host (after a source part
+//  "SOURCE;") is "localhost" or a loopback address: 127.0.0.0/8, [::1],
+//  [::ffff:127.x.y.z]. False for anything else: `*`, another address, an
+//  interface name (even "lo": the text cannot tell), another transport.
+bool
+    lc_endpoint_is_local (const char *endpoint);
+
 //  The default bind of a cluster-file endpoint (docs/cli.md): the
 //  endpoint itself when its host is an IP address (or it is not tcp://),
 //  else the endpoint with its host replaced by `*`. A tcp source part

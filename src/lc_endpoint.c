@@ -10,6 +10,16 @@
     listened on another port while the summary said 99999): peers could
     not find such a machine, so these are refused here. Other transports
     (ipc://, inproc://) have no port and go to ZeroMQ as they are.
+
+    A bind is local (lc_endpoint_is_local) when only this host can reach
+    it. ZeroMQ binds a tcp:// endpoint to its HOST after any "SOURCE;"
+    (tcp://lo:0;127.0.0.1:5551 listens on 127.0.0.1:5551), trying HOST as
+    an interface name first, then as a numeric address, never through DNS
+    (so it does not bind "localhost", which stays local here as it always
+    was). The text cannot tell which interface a name is, so any other
+    name counts as not local, as does an address in a form inet_pton does
+    not read ("127.1"): the machine then warns that its links are not
+    authenticated, the safe way to be wrong.
 */
 #include "lc_endpoint.h"
 
@@ -19,8 +29,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define S_TCP           "tcp://"    //  the one transport with a host
+#define S_IPC           "ipc://"    //  a Unix socket: this host alone
+#define S_INPROC        "inproc://" //  this process alone
+#define S_LOCALHOST     "localhost" //  the one name taken as loopback
+#define S_LOOPBACK_NET  127     //  first byte of IPv4 loopback, 127.0.0.0/8
 #define S_PORT_DIGITS   5       //  digits of LC_PORT_MAX
 
 
@@ -52,9 +67,11 @@ s_unbracket (const char **host, size_t *length)
     }
 }
 
-//  True if the host text is an IPv4 or IPv6 address ("[::1]" included)
+//  Reads the host text as an IPv4 or IPv6 address ("[::1]" included)
+//  into *address, an IPv4 address as IPv4-mapped IPv6 (::ffff:a.b.c.d).
+//  False if it is neither (a name, "*", an address with a zone).
 static bool
-s_host_is_ip (const char *host, size_t length)
+s_host_address (const char *host, size_t length, struct in6_addr *address)
 {
     char text [LC_ENDPOINT_MAX];
     s_unbracket (&host, &length);
@@ -62,9 +79,41 @@ s_host_is_ip (const char *host, size_t length)
         return false;
     memcpy (text, host, length);
     text [length] = 0;
-    unsigned char address [sizeof (struct in6_addr)];
-    return inet_pton (AF_INET, text, address) == 1
-        || inet_pton (AF_INET6, text, address) == 1;
+    struct in_addr ipv4;
+    if (inet_pton (AF_INET, text, &ipv4) == 1) {
+        memset (address, 0, sizeof *address);
+        address->s6_addr [10] = address->s6_addr [11] = 0xff;
+        memcpy (address->s6_addr + 12, &ipv4, sizeof ipv4);
+        return true;
+    }
+    return inet_pton (AF_INET6, text, address) == 1;
+}
+
+//  True if the host text is an IPv4 or IPv6 address ("[::1]" included)
+static bool
+s_host_is_ip (const char *host, size_t length)
+{
+    struct in6_addr address;
+    return s_host_address (host, length, &address);
+}
+
+bool
+lc_endpoint_is_local (const char *endpoint)
+{
+    if (strncmp (endpoint, S_IPC, strlen (S_IPC)) == 0
+    ||  strncmp (endpoint, S_INPROC, strlen (S_INPROC)) == 0)
+        return true;
+    const char *host;
+    size_t length;
+    if (!s_host (endpoint, &host, &length))
+        return false;
+    if (length == strlen (S_LOCALHOST) && strncasecmp (host, S_LOCALHOST, length) == 0)
+        return true;
+    struct in6_addr address;
+    if (!s_host_address (host, length, &address))
+        return false;
+    return IN6_IS_ADDR_LOOPBACK (&address)
+        || (IN6_IS_ADDR_V4MAPPED (&address) && address.s6_addr [12] == S_LOOPBACK_NET);
 }
 
 void

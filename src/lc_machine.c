@@ -23,6 +23,7 @@
 #include "lc_cert.h"
 #include "lc_config.h"
 #include "lc_delivery.h"
+#include "lc_endpoint.h"
 #include "lc_file.h"
 #include "lc_inbox.h"
 #include "lc_links.h"
@@ -1199,16 +1200,6 @@ s_check_limits (s_machine_t *self)
     return 0;
 }
 
-//  True if endpoint is on this host only (loopback, ipc, inproc)
-static bool
-s_local_endpoint (const char *endpoint)
-{
-    return strncmp (endpoint, "ipc://", 6) == 0 || strncmp (endpoint, "inproc://", 9) == 0
-        || strncmp (endpoint, "tcp://127.", 10) == 0
-        || strncmp (endpoint, "tcp://localhost:", 16) == 0
-        || strncmp (endpoint, "tcp://[::1]:", 12) == 0;
-}
-
 //  IPv6 where an endpoint asks for it: libzmq opens IPv4 sockets only
 //  unless told (and a wildcard bind then takes both)
 static void
@@ -1249,7 +1240,7 @@ s_open_links (s_machine_t *self)
         return -1;
     }
     //  Said once: without CURVE, whoever reaches the port can pose as a peer
-    if (!self->cert && !s_local_endpoint (config->bind))
+    if (!self->cert && !lc_endpoint_is_local (config->bind))
         lc_notice_say (&self->notice, "links are not authenticated: anyone who reaches "
                        "%s can pose as a peer and feed this run; give every machine "
                        "--cert and --trust (docs/lan.md, CURVE)", config->bind);

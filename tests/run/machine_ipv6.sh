@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # IPv6 endpoints work as docs/cli.md shows them (tcp://[::1]:PORT), without
 # any environment variable: two machines on the IPv6 loopback run to the
-# end and their run checks out.
+# end and their run checks out, neither warning that its links are not
+# authenticated (a loopback bind).
 . "$LC_SOURCE/tests/lib/run.sh"
 
 ip -6 addr show dev lo 2>/dev/null | grep -q "::1/128" \
@@ -17,6 +18,8 @@ done
 for i in 1 2; do
     lc_expect_exit "m$i" 0
     lc_expect_ticks "$run/machine-$i.json"
+    ! grep -q "not authenticated" "$LC_WORK/m$i.err" \
+        || fail "machine $i bound to [::1] warned its links are not authenticated"
 done
 lc_logcheck "$run"/machine-*.csv
 "$LCLOCK" analyze "$run" --no-plots >"$LC_WORK/analyze.out" 2>&1 \

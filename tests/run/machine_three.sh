@@ -10,6 +10,8 @@ run="$LC_WORK/run"
 lc_start_machines m "1 2 3" --speed 50 --duration 60 --seed 1234 --log-dir "$run" --quiet
 for i in 1 2 3; do
     lc_expect_exit "m$i" 0
+    ! grep -q "not authenticated" "$LC_WORK/m$i.err" \
+        || fail "machine $i bound to 127.0.0.1 warned its links are not authenticated"
 done
 
 sent=0; received=0; unread=0
