@@ -20,11 +20,13 @@ int
                     FILE *shiviz, lc_run_t *run);
 //  The same in two steps, so that outputs can be checked against the
 //  inputs before anything is written: lc_analyze_open lists the machines,
-//  reads their summaries and notes every input file (run->inputs; only
-//  regular files are accepted); lc_analyze_read then reads the logs.
-//  Each returns 0, or LC_EXIT_USAGE said on stderr (run is then freed).
+//  reads their summaries and run.json, and notes every input file
+//  (run->inputs; only regular files are accepted); lc_analyze_read then
+//  reads the logs. Each returns 0, or LC_EXIT_USAGE said on stderr in one
+//  line starting with program ("lclock analyze"; `lclock diverge` opens its
+//  runs here too, so both check their input alike); run is then freed.
 int
-    lc_analyze_open (const char *dir, lc_run_t *run);
+    lc_analyze_open (const char *dir, const char *program, lc_run_t *run);
 int
     lc_analyze_read (lc_run_t *run, double window_from, double window_to,
                      FILE *shiviz);

@@ -21,6 +21,8 @@
 //  An analyzed run: everything the writers need
 typedef struct {
     const char *run_dir;        //  the run directory as given
+    const char *program;        //  what input errors start with
+                                //  ("lclock analyze")
     lc_runinfo_t *requested;    //  its run.json, or NULL (started by hand)
     const lc_meta_t *machines;  //  machine index -> summary
     size_t count;               //  machines

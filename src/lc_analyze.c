@@ -26,6 +26,7 @@
 #include <jansson.h>
 
 #define S_PATH_MAX      4096            //  bytes of a path we build
+#define S_PROGRAM       "lclock analyze"    //  what its messages start with
 
 //  One machine's log being read
 typedef struct {
@@ -72,20 +73,20 @@ s_log_name (const char *name, uint32_t *id)
 //  Reads machine-ID.json (lc_summary, strict) into meta. Returns 0, or -1
 //  said on stderr.
 static int
-s_load_summary (const char *dir, lc_meta_t *meta)
+s_load_summary (const char *dir, const char *program, lc_meta_t *meta)
 {
     char path [S_PATH_MAX];
     snprintf (path, sizeof path, "%s/machine-%u.json", dir, meta->id);
     lc_summary_t summary;
     char error [LC_SUMMARY_ERROR_MAX];
     if (lc_summary_read (&summary, path, error, sizeof error)) {
-        fprintf (stderr, "lclock analyze: %s%s\n", error, access (path, F_OK) == 0 ? ""
+        fprintf (stderr, "%s: %s%s\n", program, error, access (path, F_OK) == 0 ? ""
                  : " (every machine-ID.csv needs its machine-ID.json beside it)");
         return -1;
     }
     if (summary.machine != meta->id) {
-        fprintf (stderr, "lclock analyze: %s: key 'machine': %u, but the file is "
-                 "machine %u's\n", path, summary.machine, meta->id);
+        fprintf (stderr, "%s: %s: key 'machine': %u, but the file is machine %u's\n",
+                 program, path, summary.machine, meta->id);
         lc_summary_reset (&summary);
         return -1;
     }
@@ -118,12 +119,12 @@ s_load_summary (const char *dir, lc_meta_t *meta)
 
 //  Finds the machines of dir, sorted by id. Returns their count, or -1.
 static int
-s_scan (const char *dir, lc_meta_t **machines_p, size_t *count_p)
+s_scan (const char *dir, const char *program, lc_meta_t **machines_p, size_t *count_p)
 {
     DIR *handle = opendir (dir);
     if (!handle) {
-        fprintf (stderr, "lclock analyze: cannot open run directory %s: %s\n",
-                 dir, strerror (errno));
+        fprintf (stderr, "%s: cannot open run directory %s: %s\n", program, dir,
+                 strerror (errno));
         return -1;
     }
     lc_meta_t *machines = NULL;
@@ -134,7 +135,7 @@ s_scan (const char *dir, lc_meta_t **machines_p, size_t *count_p)
         if (!s_log_name (entry->d_name, &id))
             continue;
         if (count == LC_ANALYZE_MACHINES_MAX) {
-            fprintf (stderr, "lclock analyze: more than %d machine logs in %s\n",
+            fprintf (stderr, "%s: more than %d machine logs in %s\n", program,
                      LC_ANALYZE_MACHINES_MAX, dir);
             closedir (handle);
             free (machines);
@@ -146,8 +147,8 @@ s_scan (const char *dir, lc_meta_t **machines_p, size_t *count_p)
     }
     closedir (handle);
     if (count == 0) {
-        fprintf (stderr, "lclock analyze: no machine-ID.csv in %s (is it a run "
-                 "directory?)\n", dir);
+        fprintf (stderr, "%s: no machine-ID.csv in %s (is it a run directory?)\n",
+                 program, dir);
         free (machines);
         return -1;
     }
@@ -171,7 +172,7 @@ s_note_inputs (const char *dir, lc_run_t *run, size_t idx)
         const char *why;
         int fd = lc_file_open_regular (path, &info, &why);
         if (fd < 0) {
-            fprintf (stderr, "lclock analyze: cannot read %s: %s%s\n", path, why,
+            fprintf (stderr, "%s: cannot read %s: %s%s\n", run->program, path, why,
                      json && errno == ENOENT
                      ? " (every machine-ID.csv needs its machine-ID.json beside it)" : "");
             return -1;
@@ -204,7 +205,7 @@ s_advance (s_stream_t *stream, size_t idx, const lc_run_t *run, const char *dir)
         stream->done = true;
         if (rc == 0)
             return 0;
-        fprintf (stderr, "lclock analyze: cannot read %s/machine-%u.csv: %s\n",
+        fprintf (stderr, "%s: cannot read %s/machine-%u.csv: %s\n", run->program,
                  dir, run->machines [idx].id, strerror (errno));
         return -1;
     }
@@ -249,7 +250,7 @@ s_merge (const char *dir, lc_run_t *run, lc_shiviz_t *shiviz)
         int fd = lc_file_open_regular (path, NULL, &why);
         streams [i].reader = fd < 0 ? NULL : lc_reader_new (fd);
         if (!streams [i].reader) {
-            fprintf (stderr, "lclock analyze: cannot read %s: %s\n", path,
+            fprintf (stderr, "%s: cannot read %s: %s\n", run->program, path,
                      fd < 0 ? why : strerror (errno));
             rc = -1;
         }
@@ -285,14 +286,15 @@ s_merge (const char *dir, lc_run_t *run, lc_shiviz_t *shiviz)
 }
 
 int
-lc_analyze_open (const char *dir, lc_run_t *run)
+lc_analyze_open (const char *dir, const char *program, lc_run_t *run)
 {
     memset (run, 0, sizeof *run);
     run->run_dir = dir;
+    run->program = program;
     lc_meta_t *machines = NULL;
-    if (s_scan (dir, &machines, &run->count))
+    if (s_scan (dir, program, &machines, &run->count))
         return LC_EXIT_USAGE;
-    if (lc_runinfo_load (dir, "lclock analyze", &run->requested) < 0) {
+    if (lc_runinfo_load (dir, program, &run->requested) < 0) {
         free (machines);
         return LC_EXIT_USAGE;
     }
@@ -304,7 +306,7 @@ lc_analyze_open (const char *dir, lc_run_t *run)
     if (run->requested && stat (path, &info) == 0)
         run->inputs [run->input_count++] = (lc_file_id_t) { info.st_dev, info.st_ino };
     for (size_t i = 0; i < run->count; i++)
-        if (s_note_inputs (dir, run, i) || s_load_summary (dir, &machines [i])) {
+        if (s_note_inputs (dir, run, i) || s_load_summary (dir, program, &machines [i])) {
             lc_analyze_free (run);
             return LC_EXIT_USAGE;
         }
@@ -336,7 +338,7 @@ int
 lc_analyze_run (const char *dir, double window_from, double window_to,
                 FILE *shiviz_file, lc_run_t *run)
 {
-    int rc = lc_analyze_open (dir, run);
+    int rc = lc_analyze_open (dir, S_PROGRAM, run);
     return rc ? rc : lc_analyze_read (run, window_from, window_to, shiviz_file);
 }
 
@@ -562,7 +564,7 @@ lc_analyze_main (int argc, char *argv [])
     if (rc >= 0)
         return rc;
     lc_run_t run;
-    rc = lc_analyze_open (options.run_dir, &run);
+    rc = lc_analyze_open (options.run_dir, S_PROGRAM, &run);
     if (rc)
         return rc;
     if (s_check_outputs (&run, &options)) {

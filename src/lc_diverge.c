@@ -25,15 +25,13 @@
 */
 #include "lc_diverge.h"
 #include "lc_alloc.h"
+#include "lc_analyze.h"
 #include "lc_file.h"
-#include "lc_runinfo.h"
 #include "lc_sim.h"
-#include "lc_summary.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <getopt.h>
-#include <glob.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <limits.h>
@@ -357,7 +355,7 @@ typedef struct {
     lc_diverge_log_t *logs;     //  owned: run.logs
     lc_diverge_row_t **rows;    //  owned: each log's rows
     uint16_t **peers;           //  owned: each log's peer ids
-    uint64_t seed;              //  the run seed (every summary's)
+    uint64_t *seeds;            //  owned: each machine's run seed
     bool simulated;             //  run.json says so
     char delay [64];            //  its delay model, or ""
     const char *dir;            //  as given
@@ -373,6 +371,7 @@ s_loaded_free (s_loaded_t *self)
     free (self->logs);
     free (self->rows);
     free (self->peers);
+    free (self->seeds);
     memset (self, 0, sizeof *self);
 }
 
@@ -422,59 +421,42 @@ s_read_log (const char *path, lc_diverge_row_t **rows_p, uint16_t **peers_p, siz
     return rc == 0 ? 0 : -1;
 }
 
+//  Opened as `lclock analyze` opens a run (the same checks of the
+//  directory, the summaries and run.json, in the same words), then each
+//  log read whole
 static int
 s_load (s_loaded_t *self, const char *dir)
 {
     memset (self, 0, sizeof *self);
     self->dir = dir;
-    char pattern [PATH_MAX];
-    snprintf (pattern, sizeof pattern, "%s/machine-*.json", dir);
-    glob_t found;
-    if (glob (pattern, 0, NULL, &found) != 0) {
-        fprintf (stderr, S_PROGRAM ": %s: no machine-ID.json: not a run directory\n", dir);
+    lc_run_t opened;
+    if (lc_analyze_open (dir, S_PROGRAM, &opened))
         return -1;
-    }
-    size_t count = found.gl_pathc;
+    size_t count = opened.count;
     self->logs = lc_calloc (count, sizeof *self->logs);
     self->rows = lc_calloc (count, sizeof *self->rows);
     self->peers = lc_calloc (count, sizeof *self->peers);
+    self->seeds = lc_calloc (count, sizeof *self->seeds);
     self->run.logs = self->logs;
+    self->run.speed = opened.machines [0].speed;
+    if (opened.requested) {
+        self->simulated = opened.requested->simulated;
+        snprintf (self->delay, sizeof self->delay, "%s",
+                  opened.requested->delay ? opened.requested->delay : "");
+    }
     int rc = 0;
     for (size_t i = 0; i < count && rc == 0; i++) {
-        lc_summary_t summary;
-        char error [LC_SUMMARY_ERROR_MAX];
-        if (lc_summary_read (&summary, found.gl_pathv [i], error, sizeof error)) {
-            fprintf (stderr, S_PROGRAM ": %s\n", error);
-            rc = -1;
-            break;
-        }
-        self->logs [i].id = summary.machine;
-        self->logs [i].rate = summary.rate;
-        self->run.speed = summary.speed;
-        self->seed = summary.seed;
-        lc_summary_reset (&summary);
+        const lc_meta_t *meta = &opened.machines [i];
+        self->logs [i].id = meta->id;
+        self->logs [i].rate = meta->rate;
+        self->seeds [i] = meta->seed;
         self->run.count = i + 1;
         char path [PATH_MAX];
-        snprintf (path, sizeof path, "%s/machine-%" PRIu32 ".csv", dir, self->logs [i].id);
+        snprintf (path, sizeof path, "%s/machine-%" PRIu32 ".csv", dir, meta->id);
         rc = s_read_log (path, &self->rows [i], &self->peers [i], &self->logs [i].count);
         self->logs [i].rows = self->rows [i];
     }
-    globfree (&found);
-    //  By ascending id (glob sorts by name: machine-10 before machine-2)
-    for (size_t i = 1; rc == 0 && i < count; i++)
-        for (size_t j = i; j > 0 && self->logs [j - 1].id > self->logs [j].id; j--) {
-            lc_diverge_log_t log = self->logs [j];
-            self->logs [j] = self->logs [j - 1];
-            self->logs [j - 1] = log;
-        }
-    lc_runinfo_t *info = NULL;
-    if (rc == 0 && lc_runinfo_load (dir, S_PROGRAM, &info) < 0)
-        rc = -1;
-    if (info) {
-        self->simulated = info->simulated;
-        snprintf (self->delay, sizeof self->delay, "%s", info->delay ? info->delay : "");
-        lc_runinfo_destroy (&info);
-    }
+    lc_analyze_free (&opened);
     if (rc)
         s_loaded_free (self);
     return rc;
@@ -484,10 +466,11 @@ s_load (s_loaded_t *self, const char *dir)
 static int
 s_comparable (const s_loaded_t *real, const s_loaded_t *ideal)
 {
-    bool same = real->run.count == ideal->run.count && real->seed == ideal->seed;
+    bool same = real->run.count == ideal->run.count;
     for (size_t i = 0; same && i < real->run.count; i++)
         same = real->logs [i].id == ideal->logs [i].id
-            && real->logs [i].rate == ideal->logs [i].rate;
+            && real->logs [i].rate == ideal->logs [i].rate
+            && real->seeds [i] == ideal->seeds [i];
     if (!same)
         fprintf (stderr, S_PROGRAM ": %s and %s are not the same run (machines, rates "
                  "or seed differ); simulate the real run's seed and settings\n",
@@ -643,6 +626,8 @@ s_usage (FILE *out)
 "  --json       print the results as JSON instead\n"
 "  -h, --help   print this text\n"
 "\n"
+"Each run directory is read as 'lclock analyze' reads it (the same checks:\n"
+"machine-ID.csv logs, each with its machine-ID.json, regular files only).\n"
 "Exit status: 0 compared, 2 a bad option or a run that cannot be read or is\n"
 "not the same run. docs/simulate.md explains what it measures.\n");
 }
