@@ -118,6 +118,15 @@ const lc_figures_t *
 const lc_figures_t *
     lc_stats_run (lc_stats_t *self);
 
+//  How late a machine ran tick `tick` at wall time time_us, in wall
+//  microseconds (negative: early): against its due time t0_us + tick /
+//  (rate x speed) seconds, t0_us being its first start row. The one rule
+//  for lateness: the late-tick figures here, and `lclock diverge`'s
+//  late_tick cause. rate and speed must be positive.
+int64_t
+    lc_stats_lateness_us (int64_t t0_us, int64_t time_us, uint64_t tick, uint32_t rate,
+                          double speed);
+
 //  Model speed used for model seconds, and the wall time of the first row.
 double
     lc_stats_speed (lc_stats_t *self);

@@ -28,6 +28,7 @@
 #include "lc_analyze.h"
 #include "lc_file.h"
 #include "lc_sim.h"
+#include "lc_stats.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -154,15 +155,6 @@ s_model_ms (const lc_diverge_run_t *run, const lc_diverge_row_t *a, const lc_div
     return (double) (b->time_us - a->time_us) / 1e3 * run->speed;
 }
 
-//  How late the tick row ran, wall us: against t0 + tick / (rate x speed)
-static int64_t
-s_lateness_us (const lc_diverge_run_t *run, const lc_diverge_log_t *log,
-               const lc_diverge_row_t *row)
-{
-    double due = (double) row->tick / ((double) log->rate * run->speed) * 1e6;
-    return row->time_us - log->rows [0].time_us - (int64_t) llround (due);
-}
-
 //  --------------------------------------------------------------------------
 //  The cause
 
@@ -196,7 +188,9 @@ s_ideal_instant (const s_context_t *c, const lc_diverge_row_t *send)
 static bool
 s_late (const s_context_t *c, const lc_diverge_row_t *real_row, uint32_t machine)
 {
-    return s_lateness_us (c->real, s_log (c->real, machine), real_row) > S_LATE_US;
+    const lc_diverge_log_t *log = s_log (c->real, machine);
+    return lc_stats_lateness_us (log->rows [0].time_us, real_row->time_us, real_row->tick,
+                                 log->rate, c->real->speed) > S_LATE_US;
 }
 
 //  The cause that message sender:seq gives by crossing the machine's tick,
