@@ -115,28 +115,6 @@ s_lists (const lc_diverge_row_t *send, uint32_t id)
     return false;
 }
 
-static const lc_diverge_log_t *
-s_log (const lc_diverge_run_t *run, uint32_t id)
-{
-    for (size_t i = 0; i < run->count; i++)
-        if (run->logs [i].id == id)
-            return &run->logs [i];
-    return NULL;
-}
-
-//  The send row of message sender:seq in run, or NULL
-static const lc_diverge_row_t *
-s_send (const lc_diverge_run_t *run, uint32_t sender, uint64_t seq)
-{
-    const lc_diverge_log_t *log = s_log (run, sender);
-    for (size_t i = 0; log && i < log->count; i++) {
-        const lc_diverge_row_t *row = &log->rows [i];
-        if (row->event == LC_EV_SEND && row->msg_seq == seq)
-            return row;
-    }
-    return NULL;
-}
-
 //  Earliest start row of the run: its model time 0
 static int64_t
 s_origin_us (const lc_diverge_run_t *run)
@@ -156,11 +134,110 @@ s_model_ms (const lc_diverge_run_t *run, const lc_diverge_row_t *a, const lc_div
 }
 
 //  --------------------------------------------------------------------------
+//  Finding a message's send row: each run is indexed once, each log's send
+//  rows by seq, so that a look-up is a binary search (a scan per message
+//  made the comparison quadratic in the rows)
+
+//  A send row, by message
+typedef struct {
+    uint64_t seq;               //  its msg column's SEQ
+    size_t row;                 //  its index in its log
+} s_seq_t;
+
+typedef struct {
+    const lc_diverge_run_t *run;    //  the run indexed (borrowed)
+    s_seq_t **sends;            //  per log: its send rows by seq, the first
+                                //  of each seq only
+    size_t *send_counts;        //  per log: entries of sends
+} s_index_t;
+
+//  By seq, then row: the order that keeps the first row of each seq
+static int
+s_seq_order (const void *a, const void *b)
+{
+    const s_seq_t *x = a, *y = b;
+    if (x->seq != y->seq)
+        return x->seq < y->seq ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static int
+s_seq_cmp (const void *a, const void *b)
+{
+    uint64_t x = ((const s_seq_t *) a)->seq, y = ((const s_seq_t *) b)->seq;
+    return x < y ? -1 : x > y;
+}
+
+static int
+s_log_cmp (const void *a, const void *b)
+{
+    uint32_t x = ((const lc_diverge_log_t *) a)->id, y = ((const lc_diverge_log_t *) b)->id;
+    return x < y ? -1 : x > y;
+}
+
+static void
+s_index_build (s_index_t *self, const lc_diverge_run_t *run)
+{
+    self->run = run;
+    self->sends = lc_calloc (run->count + 1, sizeof *self->sends);
+    self->send_counts = lc_calloc (run->count + 1, sizeof *self->send_counts);
+    for (size_t m = 0; m < run->count; m++) {
+        const lc_diverge_log_t *log = &run->logs [m];
+        assert (m == 0 || log [-1].id < log->id);
+        s_seq_t *sends = self->sends [m] = lc_calloc (log->count + 1, sizeof *sends);
+        size_t count = 0;
+        for (size_t i = 0; i < log->count; i++)
+            if (log->rows [i].event == LC_EV_SEND)
+                sends [count++] = (s_seq_t) { log->rows [i].msg_seq, i };
+        qsort (sends, count, sizeof *sends, s_seq_order);
+        size_t kept = 0;
+        for (size_t i = 0; i < count; i++)
+            if (kept == 0 || sends [i].seq != sends [kept - 1].seq)
+                sends [kept++] = sends [i];
+        self->send_counts [m] = kept;
+    }
+}
+
+static void
+s_index_free (s_index_t *self)
+{
+    for (size_t m = 0; self->sends && m < self->run->count; m++)
+        free (self->sends [m]);
+    free (self->sends);
+    free (self->send_counts);
+    memset (self, 0, sizeof *self);
+}
+
+//  The run's log of machine id, or NULL
+static const lc_diverge_log_t *
+s_log (const s_index_t *index, uint32_t id)
+{
+    lc_diverge_log_t key = { .id = id };
+    return bsearch (&key, index->run->logs, index->run->count, sizeof key, s_log_cmp);
+}
+
+//  The first send row of message sender:seq in sender's log, or NULL
+static const lc_diverge_row_t *
+s_send (const s_index_t *index, uint32_t sender, uint64_t seq)
+{
+    const lc_diverge_log_t *log = s_log (index, sender);
+    if (!log)
+        return NULL;
+    size_t m = (size_t) (log - index->run->logs);
+    s_seq_t key = { .seq = seq };
+    const s_seq_t *found = bsearch (&key, index->sends [m], index->send_counts [m],
+                                    sizeof key, s_seq_cmp);
+    return found ? &log->rows [found->row] : NULL;
+}
+
+//  --------------------------------------------------------------------------
 //  The cause
 
 typedef struct {
     const lc_diverge_run_t *real;   //  the two runs
     const lc_diverge_run_t *ideal;
+    const s_index_t *real_index;    //  their send rows by message
+    const s_index_t *ideal_index;
     const lc_diverge_log_t *real_log;   //  the machine's two logs
     const lc_diverge_log_t *ideal_log;
     size_t at;                  //  index of the first unequal row
@@ -172,8 +249,8 @@ static bool
 s_both_sends (const s_context_t *c, uint32_t sender, uint64_t seq,
               const lc_diverge_row_t **real_send, const lc_diverge_row_t **ideal_send)
 {
-    *real_send = s_send (c->real, sender, seq);
-    *ideal_send = s_send (c->ideal, sender, seq);
+    *real_send = s_send (c->real_index, sender, seq);
+    *ideal_send = s_send (c->ideal_index, sender, seq);
     return *real_send && *ideal_send && s_same (*real_send, *ideal_send)
         && s_lists (*real_send, c->real_log->id);
 }
@@ -182,13 +259,13 @@ s_both_sends (const s_context_t *c, uint32_t sender, uint64_t seq,
 static lc_sim_time_t
 s_ideal_instant (const s_context_t *c, const lc_diverge_row_t *send)
 {
-    return lc_sim_tick_time (send->tick, s_log (c->ideal, send->msg_sender)->rate);
+    return lc_sim_tick_time (send->tick, s_log (c->ideal_index, send->msg_sender)->rate);
 }
 
 static bool
 s_late (const s_context_t *c, const lc_diverge_row_t *real_row, uint32_t machine)
 {
-    const lc_diverge_log_t *log = s_log (c->real, machine);
+    const lc_diverge_log_t *log = s_log (c->real_index, machine);
     return lc_stats_lateness_us (log->rows [0].time_us, real_row->time_us, real_row->tick,
                                  log->rate, c->real->speed) > S_LATE_US;
 }
@@ -229,15 +306,33 @@ s_message_cause (const s_context_t *c, uint32_t sender, uint64_t seq,
     return LC_CAUSE_DELAY;
 }
 
-//  True if the machine took sender:seq in the rows before index at
-static bool
-s_taken_before (const lc_diverge_log_t *log, size_t at, uint32_t sender, uint64_t seq)
+//  A message by its msg column
+typedef struct {
+    uint32_t sender;            //  SENDER
+    uint64_t seq;               //  SEQ
+} s_msg_t;
+
+static int
+s_msg_cmp (const void *a, const void *b)
 {
+    const s_msg_t *x = a, *y = b;
+    if (x->sender != y->sender)
+        return x->sender < y->sender ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+//  The messages the machine took in the rows before index at, sorted;
+//  *count set
+static s_msg_t *
+s_taken_before (const lc_diverge_log_t *log, size_t at, size_t *count)
+{
+    s_msg_t *taken = lc_calloc (at + 1, sizeof *taken);
+    *count = 0;
     for (size_t i = 0; i < at; i++)
-        if (log->rows [i].event == LC_EV_RECV && log->rows [i].msg_sender == sender
-        &&  log->rows [i].msg_seq == seq)
-            return true;
-    return false;
+        if (log->rows [i].event == LC_EV_RECV)
+            taken [(*count)++] = (s_msg_t) { log->rows [i].msg_sender, log->rows [i].msg_seq };
+    qsort (taken, *count, sizeof *taken, s_msg_cmp);
+    return taken;
 }
 
 //  Same event and message, another queue: one run had more messages in
@@ -250,24 +345,33 @@ s_queue_cause (const s_context_t *c, lc_diverge_machine_t *out)
 {
     uint32_t id = c->real_log->id;
     bool real_more = c->real_log->rows [c->at].queue > c->ideal_log->rows [c->at].queue;
-    const lc_diverge_run_t *more = real_more ? c->real : c->ideal;
-    const lc_diverge_run_t *fewer = real_more ? c->ideal : c->real;
+    const s_index_t *more = real_more ? c->real_index : c->ideal_index;
+    const s_index_t *fewer = real_more ? c->ideal_index : c->real_index;
     const lc_diverge_row_t *tick = &(real_more ? c->real_log : c->ideal_log)->rows [c->at];
-    const lc_diverge_row_t *best = NULL;
-    for (size_t m = 0; m < more->count; m++)
-        for (size_t i = 0; i < more->logs [m].count; i++) {
-            const lc_diverge_row_t *send = &more->logs [m].rows [i];
+    size_t taken_count;
+    s_msg_t *taken = s_taken_before (c->ideal_log, c->at, &taken_count);
+    const lc_diverge_row_t *best = NULL, *best_twin = NULL;
+    const lc_diverge_row_t *parted = NULL;      //  sent in one run only
+    for (size_t m = 0; m < more->run->count && !parted; m++)
+        for (size_t i = 0; i < more->run->logs [m].count && !parted; i++) {
+            const lc_diverge_row_t *send = &more->run->logs [m].rows [i];
+            s_msg_t msg = { send->msg_sender, send->msg_seq };
             if (send->event != LC_EV_SEND || !s_lists (send, id)
             ||  send->time_us > tick->time_us
-            ||  s_taken_before (c->ideal_log, c->at, send->msg_sender, send->msg_seq))
+            ||  bsearch (&msg, taken, taken_count, sizeof *taken, s_msg_cmp))
                 continue;
             const lc_diverge_row_t *twin = s_send (fewer, send->msg_sender, send->msg_seq);
             if (!twin || !s_same (twin, send))
-                return s_message_cause (c, send->msg_sender, send->msg_seq, 0, 0, out);
-            if (!best || twin->time_us > s_send (fewer, best->msg_sender,
-                                                 best->msg_seq)->time_us)
+                parted = send;
+            else
+            if (!best || twin->time_us > best_twin->time_us) {
                 best = send;
+                best_twin = twin;
+            }
         }
+    free (taken);
+    if (parted)
+        best = parted;
     return best ? s_message_cause (c, best->msg_sender, best->msg_seq, 0, 0, out)
                 : LC_CAUSE_OTHER;
 }
@@ -306,8 +410,12 @@ void
 lc_diverge (const lc_diverge_run_t *real, const lc_diverge_run_t *ideal,
             lc_diverge_machine_t *out)
 {
+    s_index_t real_index, ideal_index;
+    s_index_build (&real_index, real);
+    s_index_build (&ideal_index, ideal);
     for (size_t m = 0; m < real->count; m++) {
-        s_context_t c = { real, ideal, &real->logs [m], &ideal->logs [m], 0 };
+        s_context_t c = { real, ideal, &real_index, &ideal_index, &real->logs [m],
+                          &ideal->logs [m], 0 };
         assert (c.real_log->id == c.ideal_log->id);
         lc_diverge_machine_t *result = &out [m];
         memset (result, 0, sizeof *result);
@@ -320,24 +428,29 @@ lc_diverge (const lc_diverge_run_t *real, const lc_diverge_run_t *ideal,
         result->identical = c.at;
         result->cause = c.at == result->rows ? LC_CAUSE_NONE : s_cause (&c, result);
     }
+    s_index_free (&real_index);
+    s_index_free (&ideal_index);
 }
 
 double
 lc_diverge_min_transit_ms (const lc_diverge_run_t *real)
 {
+    s_index_t index;
+    s_index_build (&index, real);
     double least = -1;
     for (size_t m = 0; m < real->count; m++)
         for (size_t i = 0; i < real->logs [m].count; i++) {
             const lc_diverge_row_t *recv = &real->logs [m].rows [i];
             if (recv->event != LC_EV_RECV)
                 continue;
-            const lc_diverge_row_t *send = s_send (real, recv->msg_sender, recv->msg_seq);
+            const lc_diverge_row_t *send = s_send (&index, recv->msg_sender, recv->msg_seq);
             if (!send)
                 continue;
             double ms = s_model_ms (real, send, recv);
             if (least < 0 || ms < least)
                 least = ms;
         }
+    s_index_free (&index);
     return least;
 }
 

@@ -248,6 +248,42 @@ test_queue_tie (void **state)
     assert_int_equal (c.out [1].seq, 2);
 }
 
+//  Same event and message, another queue, three messages in the real
+//  run's buffer: the one sent latest in the other run is named (1:2, sent
+//  at the tick's instant: a tie), unless one of them is not the same in
+//  both runs: that one, wherever it comes in the logs (3:1), propagated
+static void
+test_queue_latest_or_parted (void **state)
+{
+    (void) state;
+    static const uint16_t peers_of_2 [] = { 1, 3 };
+    s_case_t c = { .rates = { 2, 1, 4 } };
+    s_start (&c.ideal [0], 0, s_to_2);
+    s_sent (&c.ideal [0], 500000, 1, 1, 1, s_to_2, 1);
+    s_sent (&c.ideal [0], 1000000, 2, 1, 2, s_to_2, 1);
+    s_start (&c.ideal [2], 0, s_to_2);
+    s_internal (&c.ideal [2], 250000, 1);
+    s_internal (&c.ideal [2], 500000, 2);
+    s_sent (&c.ideal [2], 750000, 3, 3, 1, s_to_2, 1);
+    s_start (&c.ideal [1], 0, peers_of_2);
+    s_recv (&c.ideal [1], 1000000, 1, 1, 1, 1, 1, s_to_1);
+    c.real [0] = c.ideal [0];
+    c.real [2] = c.ideal [2];
+    c.real [1] = c.ideal [1];
+    c.real [1].rows [1].time_us += 400;
+    c.real [1].rows [1].queue = 2;
+    s_compare (&c);
+    assert_int_equal (c.out [1].cause, LC_CAUSE_TIE);
+    assert_int_equal (c.out [1].identical, 1);
+    assert_int_equal (c.out [1].sender, 1);
+    assert_int_equal (c.out [1].seq, 2);
+    c.real [2].rows [3].clock++;
+    s_compare (&c);
+    assert_int_equal (c.out [1].cause, LC_CAUSE_PROPAGATED);
+    assert_int_equal (c.out [1].sender, 3);
+    assert_int_equal (c.out [1].seq, 1);
+}
+
 //  Machines 1 (rate 1) and 3 (rate 1) both send to 2 at 1.0 s; 2 (rate 1)
 //  takes one at 2.0 s. Ideal: 1:1 first (sent first, in id order). Real: 3
 //  ticked first and 3:1 overtook 1:1: two sends at one instant, a tie.
@@ -329,6 +365,7 @@ main (void)
         cmocka_unit_test (test_propagated),
         cmocka_unit_test (test_send_failed_and_end),
         cmocka_unit_test (test_queue_tie),
+        cmocka_unit_test (test_queue_latest_or_parted),
         cmocka_unit_test (test_overtaking),
         cmocka_unit_test (test_min_transit_and_names),
     };
