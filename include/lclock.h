@@ -89,6 +89,10 @@
 #define LC_REFUSE_LINGER_MS     1000    //  a machine refusing a peer of
                                         //  another protocol version answers
                                         //  this long before it exits
+#define LC_REFUSE_WAIT_MS       10000   //  a machine refusing a peer's run
+                                        //  settings waits this long at most
+                                        //  for it to confirm, whatever
+                                        //  --start-timeout (0 included)
 #define LC_RECONNECT_MS         20      //  ZMQ reconnect interval
 #define LC_RECONNECT_MAX_MS     200     //  ZMQ reconnect back-off cap
 #define LC_LINGER_MS            2000    //  linger at close: queued data goes

@@ -594,11 +594,12 @@ s_reject (s_machine_t *self, const char *reason)
 }
 
 static int s_on_refused (zloop_t *loop, int timer_id, void *arg);
+static int s_on_refuse_wait (zloop_t *loop, int timer_id, void *arg);
 
 //  A peer has other run settings: said once. The machine goes on answering
 //  until that peer has our settings and knows we have its (s_refusing),
 //  so that both name the difference and exit 2 however slowly either
-//  starts; at the latest at --start-timeout
+//  starts; at the latest at --start-timeout or after LC_REFUSE_WAIT_MS
 static void
 s_refuse (s_machine_t *self, size_t idx, const lc_barrier_decision_t *decision)
 {
@@ -610,6 +611,23 @@ s_refuse (s_machine_t *self, size_t idx, const lc_barrier_decision_t *decision)
                    "and %s there; start every machine with the same settings",
                    self->barrier.peers [idx].id, decision->setting, decision->here,
                    decision->there);
+    zloop_timer (self->loop, LC_REFUSE_WAIT_MS, 1, s_on_refuse_wait, self);
+}
+
+//  The refused peer never confirmed (it died, or its link never came up).
+//  Bounded apart from --start-timeout, which may be 0 (forever): the peer
+//  did appear, and waiting longer for it changes nothing of the refusal
+static int
+s_on_refuse_wait (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    s_machine_t *self = (s_machine_t *) arg;
+    lc_notice_say (&self->notice, "machine %u did not confirm within %g s that it heard "
+                   "our settings", self->barrier.peers [self->refused_idx].id,
+                   LC_REFUSE_WAIT_MS / 1000.0);
+    s_end (self, LC_EXIT_USAGE);
+    return s_going_on (self);
 }
 
 //  Exits 2 once the refused peer has answered our HELLO (its WELCOME: it

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# A refusal that is never confirmed ends all the same, even with
+# --start-timeout 0 (wait forever for peers): a stranger sends machine 2
+# one HELLO with other run settings as machine 1, then goes, and no real
+# machine 1 ever answers. Machine 2 names the setting, answers for at most
+# LC_REFUSE_WAIT_MS (10 s), says machine 1 did not confirm, exits 2 and
+# writes no log. (It used to wait forever; LC_BOUND kills it at 60 s.)
+. "$LC_SOURCE/tests/lib/run.sh"
+inject="$LC_TOOLS/lc_inject"
+
+lc_loopback 2
+run="$LC_WORK/run"
+#  Machine 1's endpoint: a free port where nothing ever listens
+# shellcheck disable=SC2046
+LC_BOUND=60 lc_start m2 "$LCLOCK" machine $(lc_machine_args 2) --start-timeout 0 \
+    --log-dir "$run"
+for ((n = 0; n < 400; n++)); do
+    grep -q "bound tcp://" "$LC_WORK/m2.err" && break
+    sleep 0.05
+done
+grep -q "bound tcp://" "$LC_WORK/m2.err" || { cat "$LC_WORK/m2.err" >&2; fail "machine 2 never bound"; }
+"$inject" hello "tcp://127.0.0.1:${LC_PORT[2]}" 1 1
+lc_expect_exit m2 2
+grep -q "machine 1 has different run settings: speed is 1 here and 999 there" "$LC_WORK/m2.err" \
+    || { cat "$LC_WORK/m2.err" >&2; fail "machine 2 did not name machine 1 and speed"; }
+grep -q "machine 1 did not confirm within 10 s that it heard our settings" "$LC_WORK/m2.err" \
+    || { cat "$LC_WORK/m2.err" >&2; fail "machine 2 did not say why it gave up"; }
+[ ! -e "$run/machine-2.csv" ] || fail "a refused machine left a log"
+echo "machine_refusal_wait: ok ($(grep -c . "$LC_WORK/m2.err") lines on stderr)"
