@@ -6,7 +6,7 @@ lc_deps () {
     local want="cmake pkg-config gcc make libczmq-dev libzmq3-dev libjansson-dev gnuplot-nox scdoc"
     local deb="dpkg-dev file"   #  cpack's dpkg-shlibdeps, and file(1) it runs
     [ "${1:-run}" = deb ] && want="$want $deb"
-    [ "${1:-run}" = test ] && want="$want $deb libcmocka-dev iproute2 procps jq man-db openssh-server openssh-client bsdutils python3"
+    [ "${1:-run}" = test ] && want="$want $deb libcmocka-dev iproute2 procps jq man-db openssh-server openssh-client bsdutils python3 mount dpkg"
     local missing=() pkg
     for pkg in $want; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \

@@ -22,8 +22,8 @@
 # bridge. PID is this test's pid and K is drawn from it: names and
 # addresses are this run's own, and are never used outside its namespaces.
 #
-# Needs root and a working `ip netns`. CI runs as root, so without them the
-# test fails, loudly; LC_ALLOW_SKIP=1 makes it skip instead (exit 77).
+# Needs root and a working `ip netns`: without them the test skips (exit
+# 77, lc_skip), and fails where nothing may skip (LC_NO_SKIP=1: as root).
 
 LC_NETNS_PREFIX="lcX_$$"
 LC_NETNS_BRIDGE="${LC_NETNS_PREFIX}_br"
@@ -31,20 +31,11 @@ LC_NETNS_K=$(($$ % 250 + 1))
 LC_NETNS_COUNT=0        #  hosts up (read by tests)
 LC_NETNS_MADE=()        #  namespaces created, in order, for lc_netns_down
 
-#  lc_netns_unusable WHY: fail, or skip when LC_ALLOW_SKIP=1.
-lc_netns_unusable () {
-    if [ "${LC_ALLOW_SKIP:-0}" = 1 ]; then
-        echo "SKIP ($LC_TEST_NAME): $1" >&2
-        exit 77
-    fi
-    fail "$1 (this test needs root and ip netns; LC_ALLOW_SKIP=1 skips it)"
-}
-
 lc_netns_require () {
-    [ "$(id -u)" = 0 ] || lc_netns_unusable "not root"
-    command -v ip >/dev/null || lc_netns_unusable "no ip command (apt-get install iproute2)"
-    local probe="${LC_NETNS_PREFIX}_probe"
-    ip netns add "$probe" 2>/dev/null || lc_netns_unusable "ip netns add fails here"
+    lc_require_root "it makes network namespaces"
+    lc_require ip
+    local probe="${LC_NETNS_PREFIX}_probe" err
+    err=$(ip netns add "$probe" 2>&1) || lc_skip "ip netns" "ip netns add fails here: ${err%%$'\n'*}"
     ip netns del "$probe" 2>/dev/null || true
 }
 

@@ -54,8 +54,7 @@ lc_ssh_lab () {
 
 #  lc_ssh_client: the client's key pair, and the folder.
 lc_ssh_client () {
-    command -v sshd >/dev/null || command -v /usr/sbin/sshd >/dev/null \
-        || fail "no sshd (apt-get install openssh-server)"
+    lc_require sshd ssh ssh-keygen ssh-keyscan
     mkdir -p "$LC_SSH"
     chmod 700 "$LC_SSH"
     ssh-keygen -q -t ed25519 -N '' -C lclock-test -f "$LC_SSH/key" || fail "ssh-keygen"

@@ -2,6 +2,7 @@
 # named with machine and row and exits 1, the clean and crashed runs exit
 # 0, unreadable input exits 2, outputs and plots land where they should.
 source "$LC_SOURCE/tests/lib/run.sh"
+lc_require gnuplot
 
 # analyze FIXTURE [OPTIONS...]: runs the analyzer into $LC_WORK/FIXTURE,
 # sets $out (stdout) and $rc
@@ -112,20 +113,18 @@ rc=0; "$LCLOCK" analyze 2>/dev/null >/dev/null || rc=$?
 [ "$rc" = 2 ] || fail "no RUN_DIR: exit $rc, expected 2"
 
 # Plots: drawn with gnuplot, a clear note without it, checks unchanged
-if command -v gnuplot >/dev/null; then
-    rc=0; "$LCLOCK" analyze "$LC_FIXTURES/clean" --out "$LC_WORK/plots" --window 0:3 \
-        --shiviz "$LC_WORK/run.shiviz" >/dev/null 2>&1 || rc=$?
-    [ "$rc" = 0 ] || fail "plots: exit $rc"
-    for p in clock queue jumps drift spacetime; do
-        for ext in png svg; do
-            [ -s "$LC_WORK/plots/$p.$ext" ] || fail "plots: no $p.$ext"
-        done
-        grep -q "($p.png)" "$LC_WORK/plots/report.md" || fail "report.md does not link $p.png"
+rc=0; "$LCLOCK" analyze "$LC_FIXTURES/clean" --out "$LC_WORK/plots" --window 0:3 \
+    --shiviz "$LC_WORK/run.shiviz" >/dev/null 2>&1 || rc=$?
+[ "$rc" = 0 ] || fail "plots: exit $rc"
+for p in clock queue jumps drift spacetime; do
+    for ext in png svg; do
+        [ -s "$LC_WORK/plots/$p.$ext" ] || fail "plots: no $p.$ext"
     done
-    head -n 1 "$LC_WORK/run.shiviz" | grep -q '(?<host>' || fail "ShiViz: first line is not the regex"
-    [ -z "$(sed -n 2p "$LC_WORK/run.shiviz")" ] || fail "ShiViz: line 2 (the delimiter) is not empty"
-    [ "$(wc -l <"$LC_WORK/run.shiviz")" = 19 ] || fail "ShiViz: expected regex + empty line + 17 events"
-fi
+    grep -q "($p.png)" "$LC_WORK/plots/report.md" || fail "report.md does not link $p.png"
+done
+head -n 1 "$LC_WORK/run.shiviz" | grep -q '(?<host>' || fail "ShiViz: first line is not the regex"
+[ -z "$(sed -n 2p "$LC_WORK/run.shiviz")" ] || fail "ShiViz: line 2 (the delimiter) is not empty"
+[ "$(wc -l <"$LC_WORK/run.shiviz")" = 19 ] || fail "ShiViz: expected regex + empty line + 17 events"
 rc=0; LCLOCK_GNUPLOT=/nonexistent/gnuplot "$LCLOCK" analyze "$LC_FIXTURES/break2" \
     --out "$LC_WORK/nognuplot" >/dev/null 2>"$LC_WORK/e5" || rc=$?
 [ "$rc" = 1 ] || fail "without gnuplot: exit $rc, expected 1 (break2)"
@@ -134,36 +133,34 @@ grep -q "gnuplot is not installed" "$LC_WORK/nognuplot/report.md" || fail "witho
 [ ! -e "$LC_WORK/nognuplot/clock.png" ] || fail "without gnuplot: a plot appeared"
 # A folder named with a quote and a space draws its plots (gnuplot runs in
 # the folder and names files relative to it; it used to refuse: exit 2)
-if [ -x "$(command -v gnuplot)" ]; then
-    odd="$LC_WORK/Bob's run"
-    cp -r "$LC_FIXTURES/clean" "$odd"
-    "$LCLOCK" analyze "$odd" >/dev/null 2>"$LC_WORK/odd.err" \
-        || fail "a folder named with a quote: exit $?, $(cat "$LC_WORK/odd.err")"
-    [ -s "$odd/clock.png" ] && [ -s "$odd/spacetime.svg" ] || fail "a folder named with a quote: no plots"
-    [ -z "$(find "$odd" -name '.lclock-plots-*')" ] || fail "the drawing folder was left"
-fi
+odd="$LC_WORK/Bob's run"
+cp -r "$LC_FIXTURES/clean" "$odd"
+"$LCLOCK" analyze "$odd" >/dev/null 2>"$LC_WORK/odd.err" \
+    || fail "a folder named with a quote: exit $?, $(cat "$LC_WORK/odd.err")"
+[ -s "$odd/clock.png" ] && [ -s "$odd/spacetime.svg" ] || fail "a folder named with a quote: no plots"
+[ -z "$(find "$odd" -name '.lclock-plots-*')" ] || fail "the drawing folder was left"
 # A full disk (a small tmpfs; root only): summary.json and report.md whole
 # or absent, no empty or cut picture (gnuplot exits 0 when its writes
 # fail: an empty summary.json and cut plots used to stay, exit 2 or even 0)
-if [ "$(id -u)" = 0 ] && [ -x "$(command -v gnuplot)" ]; then
-    disk="$LC_WORK/disk"
-    mkdir -p "$disk"
-    mount -t tmpfs -o size=8k lc_analyze_disk "$disk" || fail "cannot mount a tmpfs on $disk"
-    LC_CLEANUPS+=("umount -l '$disk'")
-    for size in 8k 40k; do
-        mount -o "remount,size=$size" "$disk" || fail "cannot size the tmpfs on $disk"
-        rc=0; "$LCLOCK" analyze "$LC_FIXTURES/clean" --out "$disk/r" >/dev/null 2>"$LC_WORK/full.err" || rc=$?
-        [ "$rc" = 2 ] || fail "full disk of $size: exit $rc, $(cat "$LC_WORK/full.err")"
-        for file in "$disk"/r/*; do
-            case "$file" in
-                */summary.json) jq -e .checks "$file" >/dev/null || fail "full disk of $size: summary.json cut" ;;
-                */report.md) grep -q "^## " "$file" || fail "full disk of $size: report.md cut" ;;
-                */\*) ;;
-                *) fail "full disk of $size: $file left (a picture gnuplot could not finish)" ;;
-            esac
-        done
-        rm -rf "$disk/r"
+lc_require_root "it mounts a tmpfs"
+lc_require mount
+disk="$LC_WORK/disk"
+mkdir -p "$disk"
+mount -t tmpfs -o size=8k lc_analyze_disk "$disk" || fail "cannot mount a tmpfs on $disk"
+LC_CLEANUPS+=("umount -l '$disk'")
+for size in 8k 40k; do
+    mount -o "remount,size=$size" "$disk" || fail "cannot size the tmpfs on $disk"
+    rc=0; "$LCLOCK" analyze "$LC_FIXTURES/clean" --out "$disk/r" >/dev/null 2>"$LC_WORK/full.err" || rc=$?
+    [ "$rc" = 2 ] || fail "full disk of $size: exit $rc, $(cat "$LC_WORK/full.err")"
+    for file in "$disk"/r/*; do
+        case "$file" in
+            */summary.json) jq -e .checks "$file" >/dev/null || fail "full disk of $size: summary.json cut" ;;
+            */report.md) grep -q "^## " "$file" || fail "full disk of $size: report.md cut" ;;
+            */\*) ;;
+            *) fail "full disk of $size: $file left (a picture gnuplot could not finish)" ;;
+        esac
     done
-    umount "$disk"
-fi
+    rm -rf "$disk/r"
+done
+umount "$disk"
 echo "analyze_cli: ok"

@@ -3,6 +3,7 @@
 # stderr naming the file or option, no output ever overwrites an input,
 # and a write that fails (stdout included) is exit 2, for every command.
 source "$LC_SOURCE/tests/lib/run.sh"
+lc_require gnuplot
 
 # run_lclock NAME ARGS...: lclock bounded by 20 s (a hang fails the test,
 # it does not stall it); sets rc and keeps stderr in $LC_WORK/NAME.err
@@ -148,27 +149,25 @@ rc=0; LCLOCK_GNUPLOT="$LC_WORK/bad-gnuplot" "$LCLOCK" analyze "$LC_FIXTURES/clea
     --out "$LC_WORK/badplots" >/dev/null 2>"$LC_WORK/badplots.err" || rc=$?
 [ "$rc" = 2 ] || fail "a failing gnuplot: exit $rc, expected 2"
 grep -q "gnuplot failed" "$LC_WORK/badplots.err" || fail "a failing gnuplot: $(cat "$LC_WORK/badplots.err")"
-if command -v gnuplot >/dev/null; then
-    run_lclock emptywindow analyze "$LC_FIXTURES/clean" --out "$LC_WORK/emptywindow" --window 100:200
-    [ "$rc" = 0 ] || fail "--window 100:200: exit $rc: $(cat "$LC_WORK/emptywindow.err")"
-    # two bounds that %g would print alike
-    run_lclock farwindow analyze "$LC_FIXTURES/clean" --out "$LC_WORK/farwindow" --window 999999999:1e9
-    [ "$rc" = 0 ] || fail "--window 999999999:1e9: exit $rc: $(cat "$LC_WORK/farwindow.err")"
-    fresh noticks
-    for i in 1 2 3; do
-        sed -i '/,start,/!{/^time,/!d}' "$LC_WORK/noticks/machine-$i.csv"
-        tail -n 1 "$LC_WORK/noticks/machine-$i.csv" | sed 's/,start,0,0,0,[0-9;]*,,$/,stop,0,0,0,,,/' \
-            >>"$LC_WORK/noticks/machine-$i.csv"
-        sed -i -E 's/"(ticks|sent|received|unread|final_clock)": [0-9]+/"\1": 0/; s/"duration": [0-9.]+/"duration": 0.1/' \
-            "$LC_WORK/noticks/machine-$i.json"
-    done
-    run_lclock noticks analyze "$LC_WORK/noticks"
-    [ "$rc" = 0 ] || fail "a run without a tick: exit $rc: $(cat "$LC_WORK/noticks.out" "$LC_WORK/noticks.err")"
-    for p in clock queue jumps drift spacetime; do
-        [ -s "$LC_WORK/noticks/$p.svg" ] && [ -s "$LC_WORK/emptywindow/$p.svg" ] \
-            || fail "$p.svg not drawn for an empty window or a run without a tick"
-    done
-fi
+run_lclock emptywindow analyze "$LC_FIXTURES/clean" --out "$LC_WORK/emptywindow" --window 100:200
+[ "$rc" = 0 ] || fail "--window 100:200: exit $rc: $(cat "$LC_WORK/emptywindow.err")"
+# two bounds that %g would print alike
+run_lclock farwindow analyze "$LC_FIXTURES/clean" --out "$LC_WORK/farwindow" --window 999999999:1e9
+[ "$rc" = 0 ] || fail "--window 999999999:1e9: exit $rc: $(cat "$LC_WORK/farwindow.err")"
+fresh noticks
+for i in 1 2 3; do
+    sed -i '/,start,/!{/^time,/!d}' "$LC_WORK/noticks/machine-$i.csv"
+    tail -n 1 "$LC_WORK/noticks/machine-$i.csv" | sed 's/,start,0,0,0,[0-9;]*,,$/,stop,0,0,0,,,/' \
+        >>"$LC_WORK/noticks/machine-$i.csv"
+    sed -i -E 's/"(ticks|sent|received|unread|final_clock)": [0-9]+/"\1": 0/; s/"duration": [0-9.]+/"duration": 0.1/' \
+        "$LC_WORK/noticks/machine-$i.json"
+done
+run_lclock noticks analyze "$LC_WORK/noticks"
+[ "$rc" = 0 ] || fail "a run without a tick: exit $rc: $(cat "$LC_WORK/noticks.out" "$LC_WORK/noticks.err")"
+for p in clock queue jumps drift spacetime; do
+    [ -s "$LC_WORK/noticks/$p.svg" ] && [ -s "$LC_WORK/emptywindow/$p.svg" ] \
+        || fail "$p.svg not drawn for an empty window or a run without a tick"
+done
 
 # --out creates its parents
 run_lclock parents analyze "$LC_FIXTURES/clean" --no-plots --out "$LC_WORK/a/b/c"

@@ -76,29 +76,29 @@ cmp -s "$LC_WORK/kept.json" "$LC_FIXTURES/compare/A/trial-1/summary.json" \
     || fail "comparison.json was written through a link onto another file"
 # A full disk (a small tmpfs, root only as in machine_full_disk.sh): exit 2
 # naming the file, the previous comparison.md kept, no half-written file
-if [ "$(id -u)" = 0 ]; then
-    disk="$LC_WORK/disk"
-    mkdir -p "$disk"
-    mount -t tmpfs -o size=16k lc_compare_disk "$disk" || fail "cannot mount a tmpfs on $disk"
-    LC_CLEANUPS+=("umount -l '$disk'")
-    echo previous >"$disk/comparison.md"
-    rc=0; "$LCLOCK" compare "$LC_FIXTURES/compare" --out "$disk" --no-plots \
-        >/dev/null 2>"$LC_WORK/full.err" || rc=$?
-    [ "$rc" = 2 ] && grep -q "cannot write $disk/comparison.json: No space left on device" "$LC_WORK/full.err" \
-        || fail "full disk: exit $rc, $(cat "$LC_WORK/full.err")"
-    [ "$(cat "$disk/comparison.md")" = previous ] || fail "full disk: the previous comparison.md was lost"
-    left=$(find "$disk" -mindepth 1 ! -name comparison.md)
-    [ -z "$left" ] || fail "full disk: half-written files left: $left"
-    # Room for comparison.json and .md but not for the plots: gnuplot exits
-    # 0 on a failed write, and used to leave empty or cut pictures
-    rm -f "$disk/comparison.md"
-    mount -o remount,size=100k "$disk" || fail "cannot grow the tmpfs on $disk"
-    rc=0; "$LCLOCK" compare "$LC_FIXTURES/compare" --out "$disk" >/dev/null 2>"$LC_WORK/full.err" || rc=$?
-    [ "$rc" = 2 ] && grep -q "no plots: gnuplot failed" "$LC_WORK/full.err" \
-        || fail "full disk, plots: exit $rc, $(cat "$LC_WORK/full.err")"
-    [ -s "$disk/comparison.json" ] && [ -s "$disk/comparison.md" ] || fail "full disk, plots: no comparison"
-    left=$(find "$disk" -mindepth 1 ! -name 'comparison.*')
-    [ -z "$left" ] || fail "full disk, plots: pictures left: $left"
-    umount "$disk"
-fi
+lc_require_root "it mounts a tmpfs"
+lc_require mount gnuplot
+disk="$LC_WORK/disk"
+mkdir -p "$disk"
+mount -t tmpfs -o size=16k lc_compare_disk "$disk" || fail "cannot mount a tmpfs on $disk"
+LC_CLEANUPS+=("umount -l '$disk'")
+echo previous >"$disk/comparison.md"
+rc=0; "$LCLOCK" compare "$LC_FIXTURES/compare" --out "$disk" --no-plots \
+    >/dev/null 2>"$LC_WORK/full.err" || rc=$?
+[ "$rc" = 2 ] && grep -q "cannot write $disk/comparison.json: No space left on device" "$LC_WORK/full.err" \
+    || fail "full disk: exit $rc, $(cat "$LC_WORK/full.err")"
+[ "$(cat "$disk/comparison.md")" = previous ] || fail "full disk: the previous comparison.md was lost"
+left=$(find "$disk" -mindepth 1 ! -name comparison.md)
+[ -z "$left" ] || fail "full disk: half-written files left: $left"
+# Room for comparison.json and .md but not for the plots: gnuplot exits
+# 0 on a failed write, and used to leave empty or cut pictures
+rm -f "$disk/comparison.md"
+mount -o remount,size=100k "$disk" || fail "cannot grow the tmpfs on $disk"
+rc=0; "$LCLOCK" compare "$LC_FIXTURES/compare" --out "$disk" >/dev/null 2>"$LC_WORK/full.err" || rc=$?
+[ "$rc" = 2 ] && grep -q "no plots: gnuplot failed" "$LC_WORK/full.err" \
+    || fail "full disk, plots: exit $rc, $(cat "$LC_WORK/full.err")"
+[ -s "$disk/comparison.json" ] && [ -s "$disk/comparison.md" ] || fail "full disk, plots: no comparison"
+left=$(find "$disk" -mindepth 1 ! -name 'comparison.*')
+[ -z "$left" ] || fail "full disk, plots: pictures left: $left"
+umount "$disk"
 echo "compare: means and sds as computed by hand; failed and unreadable runs left out"

@@ -30,4 +30,3 @@ done
 
 grep -q 'docs/.*contract' README.md || grep -q 'contract.*docs/' README.md \
     || fail "README.md does not say that docs/ is the contract"
-exit 0

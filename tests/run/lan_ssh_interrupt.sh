@@ -16,7 +16,7 @@
 . "$LC_SOURCE/tests/lib/run.sh"
 . "$LC_SOURCE/tests/lib/netns.sh"
 . "$LC_SOURCE/tests/lib/sshd.sh"
-command -v script >/dev/null || fail "no script(1) (apt-get install bsdutils)"
+lc_require script
 
 lc_ssh_lab 3
 client=$LC_SSH_FROM

@@ -8,7 +8,8 @@
 # unacked. Needs root (mount); CI runs as root.
 . "$LC_SOURCE/tests/lib/run.sh"
 
-[ "$(id -u)" = 0 ] || fail "this test mounts a tmpfs: it needs root"
+lc_require_root "it mounts a tmpfs"
+lc_require mount
 disk="$LC_WORK/disk"
 mkdir -p "$disk"
 mount -t tmpfs -o size=1m lc_full_disk "$disk" || fail "cannot mount a tmpfs on $disk"

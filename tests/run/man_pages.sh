@@ -65,7 +65,7 @@ check_built () {
     [ ! -s "$LC_WORK/warn" ] || problem "docs/man/$name.scd renders with warnings: $(head -n 3 "$LC_WORK/warn")"
 }
 
-command -v man >/dev/null || fail "man not found: launch/deps.sh test installs man-db"
+lc_require man
 commands=$("$LCLOCK" --help | sed -n -E 's/^  ([a-z][a-z0-9-]*)  .*/\1/p')
 [ -n "$commands" ] || fail "'lclock --help' lists no command"
 launchers=${LC_LAUNCHERS//,/ }

@@ -168,17 +168,17 @@ rc=0; timeout 60 "$LCLOCK" simulate --machines 1024 --duration 1e9 --log-dir "$L
     || { cat "$LC_WORK/huge.err" >&2; fail "a run larger than the disk: exit $rc"; }
 # A full disk (a small tmpfs; root only, as machine_full_disk.sh): exit 1
 # naming the log once, nothing left, and a folder that was there stays
-if [ "$(id -u)" = 0 ]; then
-    disk="$LC_WORK/disk"
-    mkdir -p "$disk"
-    mount -t tmpfs -o size=64k lc_simulate_disk "$disk" || fail "cannot mount a tmpfs on $disk"
-    LC_CLEANUPS+=("umount -l '$disk'")
-    rc=0; sim --seed 1 --duration 600 --log-dir "$disk" >/dev/null 2>"$LC_WORK/full.err" || rc=$?
-    [ "$rc" = 1 ] && [ "$(wc -l <"$LC_WORK/full.err")" = 1 ] \
-        && grep -q "cannot write $disk/machine-[0-9].csv: No space left on device" "$LC_WORK/full.err" \
-        || { cat "$LC_WORK/full.err" >&2; fail "full disk: exit $rc"; }
-    [ -d "$disk" ] && [ -z "$(ls -A "$disk")" ] || fail "full disk: left $(ls -A "$disk")"
-    sim --seed 1 --duration 5 --log-dir "$disk" >/dev/null || fail "the run after a full disk failed"
-    umount "$disk"
-fi
+lc_require_root "it mounts a tmpfs"
+lc_require mount
+disk="$LC_WORK/disk"
+mkdir -p "$disk"
+mount -t tmpfs -o size=64k lc_simulate_disk "$disk" || fail "cannot mount a tmpfs on $disk"
+LC_CLEANUPS+=("umount -l '$disk'")
+rc=0; sim --seed 1 --duration 600 --log-dir "$disk" >/dev/null 2>"$LC_WORK/full.err" || rc=$?
+[ "$rc" = 1 ] && [ "$(wc -l <"$LC_WORK/full.err")" = 1 ] \
+    && grep -q "cannot write $disk/machine-[0-9].csv: No space left on device" "$LC_WORK/full.err" \
+    || { cat "$LC_WORK/full.err" >&2; fail "full disk: exit $rc"; }
+[ -d "$disk" ] && [ -z "$(ls -A "$disk")" ] || fail "full disk: left $(ls -A "$disk")"
+sim --seed 1 --duration 5 --log-dir "$disk" >/dev/null || fail "the run after a full disk failed"
+umount "$disk"
 echo "simulate_cli: ok ($runs runs analyzed)"
