@@ -184,20 +184,67 @@ lc_machine_args () {
     done
 }
 
-# lc_wait_file FILE SECONDS: waits until FILE exists (a machine started).
-lc_wait_file () {
-    local i
-    for ((i = 0; i < $2 * 20; i++)); do
-        [ -e "$1" ] && return 0
+# s_wait SECONDS COMMAND...: runs COMMAND every 50 ms until it succeeds
+# (true) or SECONDS (whole) have passed on the clock (false).
+s_wait () {
+    local end=$((${EPOCHREALTIME//[.,]/} + $1 * 1000000)); shift
+    until "$@"; do
+        [ "${EPOCHREALTIME//[.,]/}" -lt "$end" ] || return 1
         sleep 0.05
     done
-    fail "$1 did not appear within $2 s"
+}
+
+# lc_wait_until SECONDS WHAT COMMAND...: waits until COMMAND succeeds;
+# fails after SECONDS, saying WHAT did not happen.
+lc_wait_until () {
+    local seconds=$1 what=$2; shift 2
+    s_wait "$seconds" "$@" || fail "not within $seconds s: $what"
+}
+
+# lc_wait_file FILE SECONDS: waits until FILE exists (a machine started).
+lc_wait_file () {
+    s_wait "$2" test -e "$1" || fail "$1 did not appear within $2 s"
+}
+
+# lc_wait_line FILE PATTERN SECONDS: waits until a line of FILE matches
+# PATTERN (grep, basic regex); fails after SECONDS, showing FILE's end.
+lc_wait_line () {
+    s_wait "$3" grep -qs -- "$2" "$1" && return 0
+    [ ! -e "$1" ] || tail -n 40 "$1" | cat -v >&2
+    fail "no line matching '$2' in $1 within $3 s"
+}
+
+# lc_expect_refused [-p] STATUS LINE COMMAND...: COMMAND (bounded: 60 s)
+# exits STATUS, writes nothing on stdout and one line on stderr: LINE,
+# exactly; with -p, a line that LINE (grep, basic regex) matches. Its
+# stderr stays in $LC_WORK/refused.err.
+lc_expect_refused () {
+    local match=exact
+    [ "$1" != -p ] || { match=pattern; shift; }
+    local status=$1 line=$2 rc=0 err; shift 2
+    timeout -s KILL 60 "$@" >"$LC_WORK/refused.out" 2>"$LC_WORK/refused.err" </dev/null || rc=$?
+    err=$(cat "$LC_WORK/refused.err")
+    [ "$rc" != 137 ] || fail "'$*' still ran after 60 s (expected exit $status: $line)"
+    [ "$rc" = "$status" ] || fail "'$*': exit $rc, expected $status: $err"
+    [ "$(grep -c '' "$LC_WORK/refused.err")" = 1 ] || fail "'$*': not one line on stderr: $err"
+    if [ "$match" = exact ]; then
+        [ "$err" = "$line" ] || fail "'$*': said '$err', expected '$line'"
+    else
+        grep -q -- "$line" <<<"$err" || fail "'$*': said '$err', which does not match '$line'"
+    fi
+    [ ! -s "$LC_WORK/refused.out" ] || fail "'$*': wrote on stdout: $(head -c 300 "$LC_WORK/refused.out")"
 }
 
 # lc_last FILE COLUMN: a column of the last row of a CSV log (4 tick,
 # 5 clock, 6 queue, 3 event).
 lc_last () {
     tail -n 1 "$1" | cut -d, -f "$2"
+}
+
+# lc_ticked CSV N: true once the last row of a machine's CSV log is at
+# tick N or later (for lc_wait_until)
+lc_ticked () {
+    [ "$(lc_last "$1" 4)" -ge "$2" ] 2>/dev/null
 }
 
 # lc_logcheck FILES...: the independent log check (tests/lib/logcheck.awk).

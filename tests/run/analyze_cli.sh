@@ -70,11 +70,9 @@ grep -q 'final_clock' <<<"$out" || fail "--json: no figures"
 ! grep -q "checks: " <<<"$out" || fail "--json: the table was printed too"
 
 # Input that cannot be read: exit 2 with a message
-rc=0; "$LCLOCK" analyze "$LC_WORK/no-such-dir" --no-plots --shiviz "$LC_WORK/none.shiviz" \
-    2>"$LC_WORK/e1" >/dev/null || rc=$?
-[ "$rc" = 2 ] || fail "missing dir: exit $rc, expected 2"
+lc_expect_refused -p 2 "no-such-dir" \
+    "$LCLOCK" analyze "$LC_WORK/no-such-dir" --no-plots --shiviz "$LC_WORK/none.shiviz"
 [ ! -e "$LC_WORK/none.shiviz" ] || fail "missing dir: a ShiViz file was left behind"
-grep -q "no-such-dir" "$LC_WORK/e1" || fail "missing dir: message does not name it"
 # ... but a --shiviz that is not a plain file is never removed
 mkfifo "$LC_WORK/fifo"
 rc=0; "$LCLOCK" analyze "$LC_WORK/no-such-dir" --no-plots --shiviz "$LC_WORK/fifo" \
@@ -82,22 +80,16 @@ rc=0; "$LCLOCK" analyze "$LC_WORK/no-such-dir" --no-plots --shiviz "$LC_WORK/fif
 [ "$rc" = 2 ] || fail "missing dir, --shiviz FIFO: exit $rc, expected 2"
 [ -p "$LC_WORK/fifo" ] || fail "missing dir: the --shiviz FIFO was removed"
 mkdir -p "$LC_WORK/empty"
-rc=0; "$LCLOCK" analyze "$LC_WORK/empty" --no-plots 2>"$LC_WORK/e2" >/dev/null || rc=$?
-[ "$rc" = 2 ] || fail "no logs: exit $rc, expected 2"
-grep -q "no machine-ID.csv" "$LC_WORK/e2" || fail "no logs: unclear message: $(cat "$LC_WORK/e2")"
+lc_expect_refused -p 2 "no machine-ID.csv" "$LCLOCK" analyze "$LC_WORK/empty" --no-plots
 mkdir -p "$LC_WORK/nojson"
 cp "$LC_FIXTURES/clean/"machine-*.csv "$LC_WORK/nojson/"
 cp "$LC_FIXTURES/clean/"machine-[12].json "$LC_WORK/nojson/"
-rc=0; "$LCLOCK" analyze "$LC_WORK/nojson" --no-plots 2>"$LC_WORK/e3" >/dev/null || rc=$?
-[ "$rc" = 2 ] || fail "missing JSON: exit $rc, expected 2"
-grep -q "machine-3.json" "$LC_WORK/e3" || fail "missing JSON: message does not name it"
+lc_expect_refused -p 2 "machine-3.json" "$LCLOCK" analyze "$LC_WORK/nojson" --no-plots
 mkdir -p "$LC_WORK/unreadable"
 cp "$LC_FIXTURES/clean/"machine-* "$LC_WORK/unreadable/"
 rm "$LC_WORK/unreadable/machine-2.csv"
 mkdir "$LC_WORK/unreadable/machine-2.csv"      # a directory: read(2) fails
-rc=0; "$LCLOCK" analyze "$LC_WORK/unreadable" --no-plots 2>"$LC_WORK/e4" >/dev/null || rc=$?
-[ "$rc" = 2 ] || fail "unreadable log: exit $rc, expected 2"
-grep -q "cannot read .*machine-2.csv" "$LC_WORK/e4" || fail "unreadable log: message does not name it: $(cat "$LC_WORK/e4")"
+lc_expect_refused -p 2 "cannot read .*machine-2.csv" "$LCLOCK" analyze "$LC_WORK/unreadable" --no-plots
 
 # Usage
 rc=0; help=$("$LCLOCK" analyze --help) || rc=$?
@@ -105,12 +97,11 @@ rc=0; help=$("$LCLOCK" analyze --help) || rc=$?
 for opt in --out --json --window --shiviz --no-plots RUN_DIR "Exit status"; do
     grep -q -- "$opt" <<<"$help" || fail "--help does not explain $opt"
 done
-rc=0; "$LCLOCK" analyze --window 5:1 "$LC_FIXTURES/clean" 2>/dev/null >/dev/null || rc=$?
-[ "$rc" = 2 ] || fail "--window 5:1: exit $rc, expected 2"
-rc=0; "$LCLOCK" analyze --bogus "$LC_FIXTURES/clean" 2>/dev/null >/dev/null || rc=$?
-[ "$rc" = 2 ] || fail "--bogus: exit $rc, expected 2"
-rc=0; "$LCLOCK" analyze 2>/dev/null >/dev/null || rc=$?
-[ "$rc" = 2 ] || fail "no RUN_DIR: exit $rc, expected 2"
+lc_expect_refused 2 "lclock analyze: --window '5:1': expected FROM:TO in model seconds, 0 <= FROM < TO <= 1000000000 (e.g. 0:5)" \
+    "$LCLOCK" analyze --window 5:1 "$LC_FIXTURES/clean"
+lc_expect_refused 2 "lclock analyze: unknown option '--bogus' (try 'lclock analyze --help')" \
+    "$LCLOCK" analyze --bogus "$LC_FIXTURES/clean"
+lc_expect_refused 2 "lclock analyze: expected one RUN_DIR (try 'lclock analyze --help')" "$LCLOCK" analyze
 
 # Plots: drawn with gnuplot, a clear note without it, checks unchanged
 rc=0; "$LCLOCK" analyze "$LC_FIXTURES/clean" --out "$LC_WORK/plots" --window 0:3 \

@@ -14,14 +14,9 @@ run_lclock () {
     [ "$rc" != 137 ] || fail "$name: lclock $* still ran after 20 s (a hang)"
 }
 
-# expect_2 NAME TEXT ARGS...: exit 2, and stderr has TEXT (grep -E)
-expect_2 () {
-    local name=$1 text=$2; shift 2
-    run_lclock "$name" "$@"
-    [ "$rc" = 2 ] || fail "$name: exit $rc, expected 2: $(cat "$LC_WORK/$name.err")"
-    grep -Eq -- "$text" "$LC_WORK/$name.err" \
-        || fail "$name: stderr does not say '$text': $(cat "$LC_WORK/$name.err")"
-}
+# expect_2 TEXT ARGS...: lclock ARGS exits 2 with one line on stderr, which
+# TEXT matches
+expect_2 () { lc_expect_refused -p 2 "$1" "$LCLOCK" "${@:2}"; }
 
 # fresh NAME: a copy of the clean fixture in $LC_WORK/NAME
 fresh () {
@@ -38,7 +33,7 @@ unchanged () {
 }
 
 # Every exit 2 says why
-expect_2 window '--window .*0:1e303' analyze "$LC_FIXTURES/clean" --no-plots --window 0:1e303
+expect_2 '--window .*0:1e303' analyze "$LC_FIXTURES/clean" --no-plots --window 0:1e303
 
 # Only regular files are read: a FIFO, a device, a directory
 for kind in fifo zero dir; do
@@ -51,7 +46,7 @@ for kind in fifo zero dir; do
             zero) ln -s /dev/zero "$f" ;;
             dir)  mkdir "$f" ;;
         esac
-        expect_2 "$kind-$ext" "machine-2\\.$ext: .*not a regular file" \
+        expect_2 "machine-2\\.$ext: .*not a regular file" \
             analyze "$LC_WORK/$kind-$ext" --no-plots
     done
 done
@@ -62,33 +57,33 @@ for ext in csv json; do
     f="$LC_WORK/resume-$ext/machine-2.$ext"
     rm "$f"
     mkfifo "$f"
-    expect_2 "resume-$ext" "machine-2\\.$ext: a FIFO, not a regular file" \
+    expect_2 "machine-2\\.$ext: a FIFO, not a regular file" \
         machine --id 2 --bind tcp://127.0.0.1:1 --peer 1=tcp://127.0.0.1:2 \
         --log-dir "$LC_WORK/resume-$ext" --resume --start-timeout 1
 done
 
 # No output overwrites an input (compared by device and inode)
 fresh out
-expect_2 shiviz-csv "--shiviz .*machine-1\\.csv is one of the run's inputs" \
+expect_2 "--shiviz .*machine-1\\.csv is one of the run's inputs" \
     analyze "$LC_WORK/out" --no-plots --shiviz "$LC_WORK/out/machine-1.csv"
-expect_2 shiviz-json "--shiviz .*machine-2\\.json is one of the run's inputs" \
+expect_2 "--shiviz .*machine-2\\.json is one of the run's inputs" \
     analyze "$LC_WORK/out" --no-plots --shiviz "$LC_WORK/out/machine-2.json"
 "$LCLOCK" runinfo "$LC_WORK/out" --launcher run3 --machines 3 --rate 1-2 --roll 10 \
     --speed 1 --duration 2 -- test || fail "lclock runinfo failed"
 cp "$LC_WORK/out/run.json" "$LC_WORK/run.json"
-expect_2 shiviz-runjson "--shiviz .*run\.json is one of the run's inputs" \
+expect_2 "--shiviz .*run\.json is one of the run's inputs" \
     analyze "$LC_WORK/out" --no-plots --shiviz "$LC_WORK/out/run.json"
 cmp -s "$LC_WORK/run.json" "$LC_WORK/out/run.json" || fail "--shiviz RUN/run.json changed it"
 rm "$LC_WORK/out/run.json"
 ln -s machine-1.csv "$LC_WORK/out/report.md"
-expect_2 report-link "report\\.md is one of the run's inputs" analyze "$LC_WORK/out" --no-plots
+expect_2 "report\\.md is one of the run's inputs" analyze "$LC_WORK/out" --no-plots
 rm "$LC_WORK/out/report.md"
 ln "$LC_WORK/out/machine-3.json" "$LC_WORK/out/summary.json"
-expect_2 summary-hardlink "summary\\.json is one of the run's inputs" analyze "$LC_WORK/out" --no-plots
+expect_2 "summary\\.json is one of the run's inputs" analyze "$LC_WORK/out" --no-plots
 rm "$LC_WORK/out/summary.json"
 mkdir -p "$LC_WORK/elsewhere"
 ln -s "$LC_WORK/out/machine-2.csv" "$LC_WORK/elsewhere/clock.svg"
-expect_2 plot-link "clock\\.svg is one of the run's inputs" \
+expect_2 "clock\\.svg is one of the run's inputs" \
     analyze "$LC_WORK/out" --out "$LC_WORK/elsewhere"
 unchanged "$LC_WORK/out"
 [ ! -e "$LC_WORK/out/report.md" ] || fail "a refused run still wrote report.md"
@@ -110,7 +105,7 @@ if [ -w /dev/full ]; then
     [ "$rc" = 2 ] || fail "lclock cluster FILE >/dev/full: exit $rc, expected 2"
     grep -q "cannot write stdout" "$LC_WORK/full.err" || fail "lclock cluster >/dev/full: $(cat "$LC_WORK/full.err")"
     ln -s /dev/full "$LC_WORK/full.shiviz"
-    expect_2 shiviz-full "cannot write --shiviz .*full\\.shiviz" \
+    expect_2 "cannot write --shiviz .*full\\.shiviz" \
         analyze "$LC_FIXTURES/clean" --out "$LC_WORK/full3" --no-plots --shiviz "$LC_WORK/full.shiviz"
     [ -L "$LC_WORK/full.shiviz" ] || fail "--shiviz to a device was removed"
 fi

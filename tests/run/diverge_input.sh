@@ -19,25 +19,11 @@ broken () {
 # MESSAGE' and nothing on stdout; with 'analyzer', lclock analyze refuses
 # the directory with exactly 'lclock analyze: MESSAGE'
 refused () {
-    local name=$1 message=$2 dir=$LC_WORK/$1 rc
-    for order in 1 2; do
-        rc=0
-        if [ "$order" = 1 ]; then
-            timeout 30 "$LCLOCK" diverge "$clean" "$dir" >"$dir.out" 2>"$dir.err" || rc=$?
-        else
-            timeout 30 "$LCLOCK" diverge "$dir" "$clean" --json >"$dir.out" 2>"$dir.err" || rc=$?
-        fi
-        [ "$rc" = 2 ] || fail "$name (order $order): exit $rc, expected 2: $(cat "$dir.err")"
-        [ "$(cat "$dir.err")" = "lclock diverge: $message" ] \
-            || fail "$name (order $order): said '$(cat "$dir.err")', expected 'lclock diverge: $message'"
-        [ ! -s "$dir.out" ] || fail "$name (order $order): printed $(cat "$dir.out")"
-    done
+    local message=$2 dir=$LC_WORK/$1
+    lc_expect_refused 2 "lclock diverge: $message" "$LCLOCK" diverge "$clean" "$dir"
+    lc_expect_refused 2 "lclock diverge: $message" "$LCLOCK" diverge "$dir" "$clean" --json
     [ "${3:-}" = analyzer ] || return 0
-    rc=0
-    timeout 30 "$LCLOCK" analyze "$dir" --no-plots --out "$dir.analyzed" >/dev/null \
-        2>"$dir.analyze.err" || rc=$?
-    [ "$rc" = 2 ] && [ "$(cat "$dir.analyze.err")" = "lclock analyze: $message" ] \
-        || fail "$name: lclock analyze exit $rc, said '$(cat "$dir.analyze.err")'"
+    lc_expect_refused 2 "lclock analyze: $message" "$LCLOCK" analyze "$dir" --no-plots --out "$dir.analyzed"
 }
 
 refused nosuch "cannot open run directory $LC_WORK/nosuch: No such file or directory" analyzer

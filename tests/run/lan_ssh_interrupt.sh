@@ -43,15 +43,7 @@ LCLOCK_REMOTE_DIR=$LC_WORK/hosts-$name $* bash $LC_SOURCE/launch/runlan.sh $clus
 type_keys () { local fd="keys_$1"; printf '%b' "$2" >&"${!fd}"; }
 
 #  wait_for NAME TEXT SECONDS: the terminal of NAME shows TEXT
-wait_for () {
-    local i
-    for ((i = 0; i < $3 * 10; i++)); do
-        grep -q -- "$2" "$LC_WORK/$1.out" && return 0
-        sleep 0.1
-    done
-    cat -v "$LC_WORK/$1.out" >&2
-    fail "$1: '$2' not shown within $3 s"
-}
+wait_for () { lc_wait_line "$LC_WORK/$1.out" "$2" "$3"; }
 
 #  ticking NAME: every machine ticks, as runlan.sh has said, and has its
 #  log on its host

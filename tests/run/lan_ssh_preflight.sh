@@ -15,13 +15,8 @@
 #  Settings refused before anything is tried: exit 2, one line
 lc_ssh_cluster "$LC_WORK/cluster.zpl" 20 10 3
 usage () {   # usage MESSAGE VAR=VALUE...
-    local want=$1 rc=0
-    shift
-    env "$@" LCLOCK_BIN="$LCLOCK" LCLOCK="$LCLOCK" LCLOCK_RUNS="$LC_WORK/runs" \
-        timeout -s KILL 20 bash "$LC_SOURCE/launch/runlan.sh" "$LC_WORK/cluster.zpl" \
-        >"$LC_WORK/usage.out" 2>&1 || rc=$?
-    [ "$rc" = 2 ] && [ "$(cat "$LC_WORK/usage.out")" = "runlan.sh: $want" ] \
-        || { cat "$LC_WORK/usage.out" >&2; fail "$*: exit $rc, not 2 with '$want'"; }
+    lc_expect_refused 2 "runlan.sh: $1" env "${@:2}" LCLOCK_BIN="$LCLOCK" LCLOCK="$LCLOCK" \
+        LCLOCK_RUNS="$LC_WORK/runs" bash "$LC_SOURCE/launch/runlan.sh" "$LC_WORK/cluster.zpl"
 }
 usage "LCLOCK_REMOTE 'ssh -F \"a b HOST': a quote left open" LCLOCK_REMOTE='ssh -F "a b HOST'
 usage "LCLOCK_REMOTE 'ssh lab1' has no word HOST to replace" LCLOCK_REMOTE='ssh lab1'

@@ -10,12 +10,7 @@
 export LCLOCK LCLOCK_RUNS="$LC_WORK/runs"
 realideal="$LC_SOURCE/launch/realideal.sh"
 
-refused () {    # refused PATTERN ARGS...
-    local pattern=$1 rc=0; shift
-    "$realideal" "$@" >"$LC_WORK/bad.out" 2>"$LC_WORK/bad.err" || rc=$?
-    [ "$rc" = 2 ] && [ "$(wc -l <"$LC_WORK/bad.err")" = 1 ] && grep -q -- "$pattern" "$LC_WORK/bad.err" \
-        || { cat "$LC_WORK/bad.err" >&2; fail "'$*': exit $rc, not one line matching '$pattern' and 2"; }
-}
+refused () { lc_expect_refused -p 2 "$1" "$realideal" "${@:2}"; }    # refused PATTERN ARGS...
 refused "--speed '0': want a number from 1e-6 to 1e6" --speed 0
 refused "--speed '1e': want a number" --speed 1e
 refused "--machines '1': want a whole number 2..1024" --machines 1
@@ -23,7 +18,8 @@ refused "--seed '-1'" --seed -1
 refused "--runs '0'" --runs 0
 refused "--rate: expected R or MIN-MAX" --rate 0
 refused "--rates '6': want whole rates R1,R2,..., one per machine" --rates 6
-refused "--out $LC_WORK/bad.err: not a folder" --out "$LC_WORK/bad.err"
+: >"$LC_WORK/a-file"
+refused "--out $LC_WORK/a-file: not a folder" --out "$LC_WORK/a-file"
 left=$(find "$LCLOCK_RUNS" -mindepth 1 2>/dev/null || true)
 [ -z "$left" ] || fail "refused options left: $left"
 
@@ -42,12 +38,8 @@ out="$LC_WORK/stopped"
 set -m
 lc_start stopped "$realideal" --runs 3 --duration 600 --speed 10 --seed 5 --out "$out"
 set +m
-for ((n = 0; n < 600; n++)); do
-    grep -q "^run3.sh: run directory: " "$out/seed-6.real.txt" 2>/dev/null && break
-    sleep 0.1
-done
-grep -q "^run3.sh: run directory: " "$out/seed-6.real.txt" \
-    || { cat "$LC_WORK/stopped.out" "$LC_WORK/stopped.err" >&2; fail "the second seed never started"; }
+# the second seed runs (the first takes 600 / 10 = 60 s)
+lc_wait_line "$out/seed-6.real.txt" "^run3.sh: run directory: " 150
 # shellcheck disable=SC2154  # set by lc_start
 kill -INT "$pid_stopped"
 lc_wait stopped

@@ -58,11 +58,10 @@ lc_start int "$run3" --duration 600 --speed 10 --seed 6
 set +m
 # shellcheck disable=SC2154  # set by lc_start
 launcher=$pid_int
-for ((n = 0; n < 200; n++)); do
-    run=$(sed -n 's/^run3.sh: run directory: //p' "$LC_WORK/int.out" | head -n 1)
-    [ -n "$run" ] && [ -s "$run/machine-3.csv" ] && [ "$(wc -l <"$run/machine-3.csv")" -gt 5 ] && break
-    sleep 0.1
-done
+lc_wait_line "$LC_WORK/int.out" '^run3.sh: run directory: ' 20
+run=$(sed -n 's/^run3.sh: run directory: //p' "$LC_WORK/int.out" | head -n 1)
+rows () { [ "$(wc -l <"$run/machine-3.csv")" -gt 5 ]; } 2>/dev/null
+lc_wait_until 20 "machine 3 logs 5 rows" rows
 kill -INT "$launcher"
 rc=0; wait "$launcher" || rc=$?
 [ "$rc" = 130 ] || { cat "$LC_WORK/int.out" "$LC_WORK/int.err" >&2; fail "run3.sh exited $rc after Ctrl-C, not 130"; }
@@ -76,13 +75,8 @@ pgrep -f "lclock machine.*$run" >/dev/null && fail "a machine is still running a
 #  Bad options, lclock's ranges included, are refused before anything starts
 for bad in "--machines 1" "--speed 2000000" "--duration 0" "--rates 1,6,6 --machines 2" \
         "--rates 1,0" "--rate 2 --rates 1,2" "--label -x" "--out $LC_WORK/out"; do
-    rc=0
     # shellcheck disable=SC2086  # an option and its value
-    "$run3" $bad >"$LC_WORK/bad.out" 2>&1 || rc=$?
-    if [ "$rc" != 2 ] || [ "$(wc -l <"$LC_WORK/bad.out")" != 1 ]; then
-        cat "$LC_WORK/bad.out" >&2
-        fail "bad option $bad: exit $rc"
-    fi
+    lc_expect_refused -p 2 "${bad%% *}" "$run3" $bad
 done
 [ "$(find "$LCLOCK_RUNS" -mindepth 1 -maxdepth 1 | wc -l)" = 2 ] \
     || fail "a bad option made a run directory"

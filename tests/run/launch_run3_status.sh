@@ -54,12 +54,7 @@ set -m
 lc_start long "$run3" --machines 2 --rate 1 --speed 1e-6 --duration 1e9
 set +m
 # shellcheck disable=SC2154  # set by lc_start
-for ((n = 0; n < 600; n++)); do
-    grep -q '^run3.sh: run directory: ' "$LC_WORK/long.out" && break
-    sleep 0.1
-done
-grep -q '^run3.sh: run directory: ' "$LC_WORK/long.out" \
-    || { cat "$LC_WORK/long.out" "$LC_WORK/long.err" >&2; fail "--duration 1e9: the machines did not start"; }
+lc_wait_line "$LC_WORK/long.out" '^run3.sh: run directory: ' 60
 kill -INT "$pid_long"
 lc_expect_exit long 130
 echo "run3.sh status: every second piped, every machine at 80 columns, lclock's bounds taken"

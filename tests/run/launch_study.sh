@@ -28,10 +28,7 @@ lc_start first "$study" "$LC_WORK/two.study" --quick --out "$out"
 set +m
 # shellcheck disable=SC2154  # set by lc_start
 # (trial 2's progress line says trial 1 is over)
-for ((n = 0; n < 600; n++)); do
-    grep -q '^study.sh: \[2/4\] wide trial 2 ' "$LC_WORK/first.out" && break
-    sleep 0.1
-done
+lc_wait_line "$LC_WORK/first.out" '^study.sh: \[2/4\] wide trial 2 ' 60
 [ -s "$out/wide/trial-1/summary.json" ] || { cat "$LC_WORK/first.out" >&2; fail "trial 1 never finished"; }
 kill -INT "$pid_first"
 lc_wait first
@@ -75,10 +72,7 @@ rc=0
 "$study" "$LC_WORK/two.study" --quick --out "$out" >"$LC_WORK/third.out" 2>&1 || rc=$?
 [ "$rc" = 0 ] && grep -q "(4 already done)" "$LC_WORK/third.out" || fail "third run: exit $rc"
 printf 'study\n    name = bad\n    condition = a\n        roll = x\n' >"$LC_WORK/bad.study"
-rc=0
-"$study" "$LC_WORK/bad.study" --out "$LC_WORK/bad" >"$LC_WORK/bad.out" 2>&1 || rc=$?
-[ "$rc" = 2 ] && grep -q "bad.study: condition a: roll: expected" "$LC_WORK/bad.out" \
-    || { cat "$LC_WORK/bad.out" >&2; fail "bad study file: exit $rc"; }
+lc_expect_refused -p 2 "bad.study: condition a: roll: expected" "$study" "$LC_WORK/bad.study" --out "$LC_WORK/bad"
 
 # Ctrl-C in the middle of a long trial (600 s of wall time): run3.sh gets it
 # and stops its machines cleanly at once (the signal used to reach only the
@@ -87,19 +81,11 @@ printf 'study\n    name = long\n    duration = 600\n    condition = a\n' >"$LC_W
 set -m
 lc_start long "$study" "$LC_WORK/long.study" --out "$LC_WORK/long"
 set +m
-for ((n = 0; n < 600; n++)); do
-    grep -q '^run3.sh: run directory: ' "$LC_WORK/long/a/trial-1.log" 2>/dev/null && break
-    sleep 0.1
-done
-grep -q '^run3.sh: run directory: ' "$LC_WORK/long/a/trial-1.log" \
-    || { cat "$LC_WORK/long.out" "$LC_WORK/long.err" >&2; fail "the long trial never started"; }
+lc_wait_line "$LC_WORK/long/a/trial-1.log" '^run3.sh: run directory: ' 60
 kill -INT "$pid_long"
 # A bound, not a pace: the machines' 1 s drain, their last rows, the analysis
-for ((n = 0; n < 300; n++)); do
-    kill -0 "$pid_long" 2>/dev/null || break
-    sleep 0.1
-done
-kill -0 "$pid_long" 2>/dev/null && fail "Ctrl-C did not stop the running trial within 30 s"
+gone () { ! kill -0 "$1" 2>/dev/null; }
+lc_wait_until 30 "Ctrl-C stops the running trial" gone "$pid_long"
 lc_wait long
 [ "$LC_RC" = 130 ] && grep -q "^study.sh: interrupted: a trial 1 stopped; it will run again" "$LC_WORK/long.out" \
     && [ ! -e "$LC_WORK/long/a/trial-1" ] \

@@ -21,10 +21,7 @@ for run in "$LC_WORK/kill" "$LC_WORK/restart"; do
             --speed $speed --duration $duration --seed 21 --log-dir "$run"
     done
     lc_wait_file "$run/machine-3.csv" 20
-    for ((n = 0; n < 200; n++)); do         # 10 ticks of machine 3: 1 s
-        [ "$(lc_last "$run/machine-3.csv" 4)" -ge 10 ] && break
-        sleep 0.05
-    done
+    lc_wait_until 20 "machine 3 ticks 10 times (1 s)" lc_ticked "$run/machine-3.csv" 10
     kill -KILL "$pid_m3"
     lc_wait m3
     killed_at=$(lc_last "$run/machine-3.csv" 4)

@@ -14,11 +14,7 @@ run="$LC_WORK/run"
 # shellcheck disable=SC2046
 LC_BOUND=60 lc_start m2 "$LCLOCK" machine $(lc_machine_args 2) --start-timeout 0 \
     --log-dir "$run"
-for ((n = 0; n < 400; n++)); do
-    grep -q "bound tcp://" "$LC_WORK/m2.err" && break
-    sleep 0.05
-done
-grep -q "bound tcp://" "$LC_WORK/m2.err" || { cat "$LC_WORK/m2.err" >&2; fail "machine 2 never bound"; }
+lc_wait_line "$LC_WORK/m2.err" "bound tcp://" 20
 "$inject" hello "tcp://127.0.0.1:${LC_PORT[2]}" 1 1
 lc_expect_exit m2 2
 grep -q "machine 1 has different run settings: speed is 1 here and 999 there" "$LC_WORK/m2.err" \

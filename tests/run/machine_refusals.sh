@@ -8,11 +8,8 @@ lc_loopback 2
 run="$LC_WORK/run"
 mkdir -p "$run"
 echo "precious" >"$run/machine-1.csv"
-rc=0
 # shellcheck disable=SC2046
-"$LCLOCK" machine $(lc_machine_args 1) --log-dir "$run" 2>"$LC_WORK/exists.err" || rc=$?
-[ "$rc" = 2 ] || fail "existing log: exit $rc, not 2"
-grep -q "$run/machine-1.csv already exists" "$LC_WORK/exists.err" || fail "existing log not named"
+lc_expect_refused -p 2 "$run/machine-1.csv already exists" "$LCLOCK" machine $(lc_machine_args 1) --log-dir "$run"
 [ "$(cat "$run/machine-1.csv")" = precious ] || fail "the existing log was touched"
 
 run="$LC_WORK/mismatch"
@@ -59,12 +56,7 @@ lc_start s1 "$LCLOCK" machine --id 1 --bind "tcp://127.0.0.1:${LC_PORT[1]}" \
     --peer "2=tcp://127.0.0.1:${LC_PORT[2]}" --speed 10 --start-timeout 20 --log-dir "$run"
 lc_start s2 "$LCLOCK" machine --id 2 --bind "tcp://127.0.0.1:${LC_PORT[2]}" \
     --peer "1=tcp://127.0.0.1:$relay" --speed 20 --start-timeout 20 --log-dir "$run"
-for ((n = 0; n < 400; n++)); do
-    grep -q "machine 1 has different run settings" "$LC_WORK/s2.err" && break
-    sleep 0.05
-done
-grep -q "machine 1 has different run settings" "$LC_WORK/s2.err" \
-    || { cat "$LC_WORK/s2.err" >&2; fail "slow link: machine 2 never heard machine 1"; }
+lc_wait_line "$LC_WORK/s2.err" "machine 1 has different run settings" 20   # slow link: 2 hears 1
 sleep 1.5
 lc_start relay python3 "$LC_SOURCE/tests/lib/relay.py" "$relay" "${LC_PORT[1]}"
 for m in s1 s2; do
@@ -78,24 +70,14 @@ grep -q "machine 2 has different run settings: speed is 10 here and 20 there" "$
 run="$LC_WORK/busy"
 # shellcheck disable=SC2046
 lc_start e "$LCLOCK" machine $(lc_machine_args 1) --start-timeout 5 --log-dir "$run"
-sleep 0.5
-rc=0
-"$LCLOCK" machine --id 2 --bind "tcp://127.0.0.1:${LC_PORT[1]}" \
-    --peer "1=tcp://127.0.0.1:${LC_PORT[1]}" --log-dir "$run" 2>"$LC_WORK/busy.err" || rc=$?
-[ "$rc" = 2 ] || fail "busy endpoint: exit $rc, not 2"
-grep -q -- "--bind tcp://127.0.0.1:${LC_PORT[1]}: cannot bind: Address already in use" "$LC_WORK/busy.err" \
-    || { cat "$LC_WORK/busy.err" >&2; fail "busy endpoint not named"; }
+lc_wait_line "$LC_WORK/e.err" "bound tcp://" 20
+lc_expect_refused -p 2 "--bind tcp://127.0.0.1:${LC_PORT[1]}: cannot bind: Address already in use" \
+    "$LCLOCK" machine --id 2 --bind "tcp://127.0.0.1:${LC_PORT[1]}" \
+    --peer "1=tcp://127.0.0.1:${LC_PORT[1]}" --log-dir "$run"
 
 # Bad command lines and cluster files, through the binary: one line naming
 # the option (or file and key), exit 2, and nothing written
-expect_usage () {   # expect_usage MESSAGE ARGS...
-    local message=$1 rc=0; shift
-    "$LCLOCK" machine "$@" >"$LC_WORK/usage.out" 2>"$LC_WORK/usage.err" || rc=$?
-    [ "$rc" = 2 ] || fail "'$*': exit $rc, not 2"
-    [ "$(cat "$LC_WORK/usage.err")" = "$message" ] \
-        || fail "'$*': said '$(cat "$LC_WORK/usage.err")', expected '$message'"
-    [ ! -s "$LC_WORK/usage.out" ] || fail "'$*': wrote to stdout"
-}
+expect_usage () { lc_expect_refused 2 "$1" "$LCLOCK" machine "${@:2}"; }   # expect_usage MESSAGE ARGS...
 nolog="$LC_WORK/nolog"
 expect_usage "lclock machine: --rate: expected R or MIN-MAX with 1 <= MIN <= MAX <= 1000000, got 'abc'" \
     --id 1 --rate abc --bind "tcp://127.0.0.1:${LC_PORT[1]}" --log-dir "$nolog"

@@ -9,10 +9,7 @@ run="$LC_WORK/run"
 lc_start_machines m "1 2 3" --speed 10 --duration 60 --rate 5 --seed 77 --log-dir "$run" --quiet
 lc_wait_file "$run/machine-2.csv" 20
 # Wait for 10 ticks of machine 2 (1 model s at rate 5 and speed 10 = 0.2 s)
-for ((n = 0; n < 100; n++)); do
-    [ "$(lc_last "$run/machine-2.csv" 4)" -ge 10 ] && break
-    sleep 0.05
-done
+lc_wait_until 20 "machine 2 ticks 10 times" lc_ticked "$run/machine-2.csv" 10
 kill -TERM "$pid_m2"
 lc_wait m2; rc=$LC_RC
 [ "$rc" = 0 ] || { cat "$LC_WORK/m2.err" >&2; fail "machine 2 exited $rc on SIGTERM"; }

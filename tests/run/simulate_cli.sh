@@ -14,14 +14,9 @@ for opt in --machines --rate --rates --roll --duration --seed --delay --trials -
 done
 
 # Bad options: exit 2, one line on stderr naming the option, nothing written
-expect_usage () {
-    local name=$1; shift
-    local rc=0 err
-    err=$(cd "$LC_WORK" && "$LCLOCK" simulate --log-dir "$LC_WORK/bad" "$@" 2>&1 >/dev/null) || rc=$?
-    [ "$rc" = 2 ] || fail "simulate $*: exit $rc, expected 2 ($err)"
-    [ "$(wc -l <<<"$err")" = 1 ] || fail "simulate $*: expected one line, got: $err"
-    grep -q -- "$name" <<<"$err" || fail "simulate $*: '$err' does not name $name"
-    [ ! -e "$LC_WORK/bad" ] || fail "simulate $*: wrote $LC_WORK/bad"
+expect_usage () {   # expect_usage OPTION ARGS...
+    lc_expect_refused -p 2 "$1" env -C "$LC_WORK" "$LCLOCK" simulate --log-dir "$LC_WORK/bad" "${@:2}"
+    [ ! -e "$LC_WORK/bad" ] || fail "simulate ${*:2}: wrote $LC_WORK/bad"
 }
 expect_usage --machines --machines 0
 expect_usage --machines --machines 1025
@@ -71,10 +66,7 @@ sim "${args[@]/4242/4243}" --log-dir "$LC_WORK/c" >/dev/null || fail "simulate e
 cmp -s "$LC_WORK/a/machine-1.csv" "$LC_WORK/c/machine-1.csv" && fail "seed 4243 gave seed 4242's log"
 
 # Logs are never overwritten
-rc=0
-err=$(sim "${args[@]}" --log-dir "$LC_WORK/a" 2>&1 >/dev/null) || rc=$?
-[ "$rc" = 2 ] || fail "a second run into the same directory: exit $rc, expected 2"
-grep -q "machine-1.csv exists" <<<"$err" || fail "the refusal does not name the log: $err"
+lc_expect_refused -p 2 "machine-1.csv exists" "$LCLOCK" simulate "${args[@]}" --log-dir "$LC_WORK/a"
 cmp -s "$LC_WORK/a/machine-1.csv" "$LC_WORK/b/machine-1.csv" || fail "the refused run touched a log"
 # ... nor summaries or run.json, and every trial's folder is checked before
 # the first is written (trials 1 and 2 used to be written, then trial 3's
@@ -82,9 +74,9 @@ cmp -s "$LC_WORK/a/machine-1.csv" "$LC_WORK/b/machine-1.csv" || fail "the refuse
 mkdir -p "$LC_WORK/taken/trial-3" "$LC_WORK/lone"
 echo '{}' >"$LC_WORK/taken/trial-3/run.json"
 echo '{}' >"$LC_WORK/lone/machine-2.json"
-rc=0; sim --duration 5 --seed 1 --trials 3 --log-dir "$LC_WORK/taken" >/dev/null 2>"$LC_WORK/taken.err" || rc=$?
-[ "$rc" = 2 ] && grep -q "taken/trial-3/run.json exists; runs are never overwritten" "$LC_WORK/taken.err" \
-    && [ "$(ls "$LC_WORK/taken")" = trial-3 ] || fail "a taken trial folder: exit $rc, $(ls "$LC_WORK/taken")"
+lc_expect_refused -p 2 "taken/trial-3/run.json exists; runs are never overwritten" \
+    "$LCLOCK" simulate --duration 5 --seed 1 --trials 3 --log-dir "$LC_WORK/taken"
+[ "$(ls "$LC_WORK/taken")" = trial-3 ] || fail "a taken trial folder: $(ls "$LC_WORK/taken")"
 rc=0; sim --duration 5 --seed 1 --log-dir "$LC_WORK/lone" >/dev/null 2>&1 || rc=$?
 [ "$rc" = 2 ] && [ "$(cat "$LC_WORK/lone/machine-2.json")" = '{}' ] \
     && [ "$(ls "$LC_WORK/lone")" = machine-2.json ] || fail "a lone summary: exit $rc, overwritten or joined"
@@ -153,19 +145,14 @@ lc_wait more
 cp -r "$LC_WORK/sweep/rates" "$LC_WORK/odd"
 rm "$LC_WORK/odd/machine-2.csv"
 mkfifo "$LC_WORK/odd/machine-2.csv"
-rc=0; timeout 30 "$LCLOCK" diverge "$LC_WORK/sweep/rates" "$LC_WORK/odd" >/dev/null 2>"$LC_WORK/odd.err" || rc=$?
-[ "$rc" = 2 ] && [ "$(cat "$LC_WORK/odd.err")" = \
-    "lclock diverge: cannot read $LC_WORK/odd/machine-2.csv: a FIFO, not a regular file" ] \
-    || fail "diverge on a FIFO log: exit $rc, $(cat "$LC_WORK/odd.err")"
+lc_expect_refused 2 "lclock diverge: cannot read $LC_WORK/odd/machine-2.csv: a FIFO, not a regular file" \
+    "$LCLOCK" diverge "$LC_WORK/sweep/rates" "$LC_WORK/odd"
 
 # A run that cannot fit on its disk (33 TB of logs at the least) is refused
 # at once, exit 2, nothing made (it used to start filling the disk)
-rc=0; timeout 60 "$LCLOCK" simulate --machines 1024 --duration 1e9 --log-dir "$LC_WORK/huge" \
-    >/dev/null 2>"$LC_WORK/huge.err" || rc=$?
-[ "$rc" = 2 ] && [ "$(wc -l <"$LC_WORK/huge.err")" = 1 ] \
-    && grep -q -- "--duration 1e+09: the logs of 1024 machines at rates 1-6 take at least 32768.0 GB" \
-        "$LC_WORK/huge.err" && [ ! -e "$LC_WORK/huge" ] \
-    || { cat "$LC_WORK/huge.err" >&2; fail "a run larger than the disk: exit $rc"; }
+lc_expect_refused -p 2 "--duration 1e+09: the logs of 1024 machines at rates 1-6 take at least 32768.0 GB" \
+    "$LCLOCK" simulate --machines 1024 --duration 1e9 --log-dir "$LC_WORK/huge"
+[ ! -e "$LC_WORK/huge" ] || fail "a run larger than the disk made its folder"
 # A full disk (a small tmpfs; root only, as machine_full_disk.sh): exit 1
 # naming the log once, nothing left, and a folder that was there stays
 lc_require_root "it mounts a tmpfs"

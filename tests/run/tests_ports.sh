@@ -18,10 +18,8 @@ draw () {
 for i in 1 2 3 4 5 6 7 8; do
     lc_start "d$i" draw 10
 done
-for ((n = 0; n < 1200; n++)); do
-    [ "$(cat "$LC_WORK"/d?.out | wc -l)" = 80 ] && break
-    sleep 0.1
-done
+drawn () { [ "$(cat "$LC_WORK"/d?.out | wc -l)" = 80 ]; }
+lc_wait_until 120 "the eight tests draw their ports" drawn
 touch "$LC_WORK/release"
 for i in 1 2 3 4 5 6 7 8; do
     lc_expect_exit "d$i" 0
