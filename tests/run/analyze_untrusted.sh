@@ -89,26 +89,25 @@ unchanged "$LC_WORK/out"
 [ ! -e "$LC_WORK/out/report.md" ] || fail "a refused run still wrote report.md"
 
 # Failed writes are exit 2, on stdout as in files
-if [ -w /dev/full ]; then
-    for args in "analyze $LC_FIXTURES/clean --out $LC_WORK/full1 --no-plots" \
-                "analyze $LC_FIXTURES/clean --out $LC_WORK/full2 --no-plots --json" \
-                "--help" "--version" "analyze --help" "machine --help" "cluster --help"; do
-        # shellcheck disable=SC2086
-        rc=0; timeout 20 "$LCLOCK" $args >/dev/full 2>"$LC_WORK/full.err" || rc=$?
-        [ "$rc" = 2 ] || fail "lclock $args >/dev/full: exit $rc, expected 2"
-        grep -q "cannot write stdout" "$LC_WORK/full.err" \
-            || fail "lclock $args >/dev/full: $(cat "$LC_WORK/full.err")"
-    done
-    printf 'cluster\n    machine = 1\n        endpoint = tcp://127.0.0.1:5551\n    machine = 2\n        endpoint = tcp://127.0.0.1:5552\n' >"$LC_WORK/c.zpl"
-    "$LCLOCK" cluster "$LC_WORK/c.zpl" >/dev/null || fail "lclock cluster: the test's file is refused"
-    rc=0; "$LCLOCK" cluster "$LC_WORK/c.zpl" >/dev/full 2>"$LC_WORK/full.err" || rc=$?
-    [ "$rc" = 2 ] || fail "lclock cluster FILE >/dev/full: exit $rc, expected 2"
-    grep -q "cannot write stdout" "$LC_WORK/full.err" || fail "lclock cluster >/dev/full: $(cat "$LC_WORK/full.err")"
-    ln -s /dev/full "$LC_WORK/full.shiviz"
-    expect_2 "cannot write --shiviz .*full\\.shiviz" \
-        analyze "$LC_FIXTURES/clean" --out "$LC_WORK/full3" --no-plots --shiviz "$LC_WORK/full.shiviz"
-    [ -L "$LC_WORK/full.shiviz" ] || fail "--shiviz to a device was removed"
-fi
+[ -w /dev/full ] || fail "/dev/full is not writable here: the failed writes cannot be tested"
+for args in "analyze $LC_FIXTURES/clean --out $LC_WORK/full1 --no-plots" \
+            "analyze $LC_FIXTURES/clean --out $LC_WORK/full2 --no-plots --json" \
+            "--help" "--version" "analyze --help" "machine --help" "cluster --help"; do
+    # shellcheck disable=SC2086
+    rc=0; timeout 20 "$LCLOCK" $args >/dev/full 2>"$LC_WORK/full.err" || rc=$?
+    [ "$rc" = 2 ] || fail "lclock $args >/dev/full: exit $rc, expected 2"
+    grep -q "cannot write stdout" "$LC_WORK/full.err" \
+        || fail "lclock $args >/dev/full: $(cat "$LC_WORK/full.err")"
+done
+printf 'cluster\n    machine = 1\n        endpoint = tcp://127.0.0.1:5551\n    machine = 2\n        endpoint = tcp://127.0.0.1:5552\n' >"$LC_WORK/c.zpl"
+"$LCLOCK" cluster "$LC_WORK/c.zpl" >/dev/null || fail "lclock cluster: the test's file is refused"
+rc=0; "$LCLOCK" cluster "$LC_WORK/c.zpl" >/dev/full 2>"$LC_WORK/full.err" || rc=$?
+[ "$rc" = 2 ] || fail "lclock cluster FILE >/dev/full: exit $rc, expected 2"
+grep -q "cannot write stdout" "$LC_WORK/full.err" || fail "lclock cluster >/dev/full: $(cat "$LC_WORK/full.err")"
+ln -s /dev/full "$LC_WORK/full.shiviz"
+expect_2 "cannot write --shiviz .*full\\.shiviz" \
+    analyze "$LC_FIXTURES/clean" --out "$LC_WORK/full3" --no-plots --shiviz "$LC_WORK/full.shiviz"
+[ -L "$LC_WORK/full.shiviz" ] || fail "--shiviz to a device was removed"
 
 # expect_check NAME TEXT: the analysis of $LC_WORK/NAME fails (exit 1)
 # with TEXT (grep -F) among its failures
