@@ -88,7 +88,7 @@ if [ -z "$lclock" ] || [ -z "$tools" ]; then
 fi
 [ -n "$lclock_bench" ] || lclock_bench=$(dirname "$lclock")/lclock_bench
 [ -x "$lclock" ] || usage_error "--lclock $lclock: not an executable"
-for tool in bench_run bench_ref; do
+for tool in bench_run bench_ref bench_zmq; do
     [ -x "$tools/$tool" ] || usage_error "--tools $tools: no $tool there (build bench/$tool.c)"
 done
 python=/usr/bin/python3     #  Debian's, as a classroom machine has it
@@ -124,6 +124,7 @@ if [ "$quick" = 1 ]; then
     SPEED_WALL=1            #  wall seconds of ticking per speed
     MESHES="6:10:3 4:10:3 8:10:3"   #  machines:speed:duration, for 128, 64, 256
     DELAY_DURATION=3
+    FLOOR_MESSAGES="20 20"  #  bench_zmq COUNT GAP_MS
 else
     CPU_DURATION=60
     STARTSTOP_RUNS=5
@@ -131,6 +132,7 @@ else
     SPEED_WALL=3
     MESHES="128:1:60 64:10:60 256:10:60"
     DELAY_DURATION=20
+    FLOOR_MESSAGES="200 50"
 fi
 CPU_RATES="1 3 6"           #  one machine at each, 2 peers
 TARGET_SPEED=20000          #  the speed the sustained-speed target names
@@ -149,7 +151,7 @@ median () {
 calc () { awk "BEGIN { printf \"%.4g\n\", $1 }"; }
 
 #  rstat FILE KEY: a field of a bench_run result line
-rstat () { sed -n "s/.* *\b$2=\([0-9-]*\).*/\1/p" "$1"; }
+rstat () { sed -n "s/.* *\b$2=\([0-9.-]*\).*/\1/p" "$1"; }
 
 #  field FILE KEY: a number or string from a machine's JSON summary
 field () { sed -n "s/.*\"$2\": *\"\{0,1\}\([^,\"}]*\)\"\{0,1\}.*/\1/p" "$1" | head -n 1; }
@@ -403,14 +405,34 @@ group_cpu () {
     p_mb=$(median $(for r in "${pss[@]}"; do echo "${r% *}"; done))
     # shellcheck disable=SC2046
     q_mb=$(median $(for r in "${pss[@]}"; do echo "${r#* }"; done))
+    zmq_floor || return 1
     figure rss_2peers "peak RSS of a machine with 2 peers" "< 8 MB" \
-        "$rss2 MB (mid-run: PSS ${p_mb:-?} MB, private ${q_mb:-?} MB; the rest is shared library pages)" \
+        "$rss2 MB (mid-run: PSS ${p_mb:-?} MB, private ${q_mb:-?} MB; the rest is shared library pages; libraries' floor $floor_rss MB)" \
         "$rss2" MB "$(verdict "$rss2 < 8")"
 }
 
 #  CPU per machine-minute at rates 1, 3, 6 before this work: e02b911,
 #  measured with this script (docs/performance.md, "Before and after")
 declare -A CPU_BEFORE=([1]=30.4 [3]=39.0 [6]=55.2)
+
+# ---------------------------------------------------------------------------
+#  The floor of the libraries: bench_zmq, two processes with a machine's
+#  sockets and nothing else (czmq's context, a PULL, two PUSH, a zloop),
+#  one message every GAP_MS; measured once, shown beside the delay and
+#  memory figures
+
+floor_median=""; floor_p99=""; floor_rss=""
+zmq_floor () {
+    [ -z "$floor_median" ] || return 0
+    echo "$me: the libraries' floor (bench_zmq $FLOOR_MESSAGES)" >&2
+    # shellcheck disable=SC2086
+    "$tools/bench_run" "$work/stat-floor" 120 "$tools/bench_zmq" $FLOOR_MESSAGES >"$work/floor" \
+        2>"$work/err-floor" || { echo "$me: bench_zmq failed: $(head -n 3 "$work/err-floor")" >&2; return 1; }
+    floor_median=$(rstat "$work/floor" delay_median_us)
+    floor_p99=$(rstat "$work/floor" delay_p99_us)
+    floor_rss=$(calc "$(printf '%s\n' "$(rstat "$work/floor" rss_sender_kb)" \
+        "$(rstat "$work/floor" rss_receiver_kb)" | sort -g | tail -n 1) / 1024")
+}
 
 # ---------------------------------------------------------------------------
 #  Start and stop: 3 machines that tick once (rate 1, 1 model s at speed
@@ -546,8 +568,9 @@ group_delay () {
     n=$(wc -l <"$dir/delays")
     med=$(percentile 0.5 "$dir/delays")
     p99=$(percentile 0.99 "$dir/delays")
+    zmq_floor || return 1
     figure delay "message delay on loopback (send row to receiver's buffer)" "median < 100 us" \
-        "median ${med:-?} us, p99 ${p99:-?} us ($n messages)" "${med:-null}" us \
+        "median ${med:-?} us, p99 ${p99:-?} us ($n messages; libraries' floor: median $floor_median us, p99 $floor_p99 us)" "${med:-null}" us \
         "$([ -n "$med" ] && verdict "$med < 100" || echo fail)"
 }
 

@@ -36,8 +36,14 @@ rows=$(grep -c '^| ' "$LC_WORK/bench.out")
     || fail "the table has $rows rows for $(jq '.figures | length' "$json") figures"
 #  The delay figure read arrivals: the bench build recorded them, and the
 #  normal build records none
-[ "$(jq -r '.figures[] | select(.id == "delay") | .measured' "$json" | sed -n 's/.*(\([0-9]*\) messages).*/\1/p')" -gt 0 ] \
+[ "$(jq -r '.figures[] | select(.id == "delay") | .measured' "$json" | sed -n 's/.*(\([0-9]*\) messages;.*/\1/p')" -gt 0 ] \
     || fail "no message delay was measured"
+#  Beside it and beside memory, the libraries' own floor (bench_zmq)
+jq -r '.figures[] | select(.id == "delay") | .measured' "$json" \
+    | grep -qE "libraries' floor: median [0-9.]+ us, p99 [0-9.]+ us" || fail "no floor beside the delay"
+jq -r '.figures[] | select(.id == "rss_2peers") | .measured' "$json" \
+    | grep -qE "libraries' floor [0-9.]+ MB" || fail "no floor beside the memory"
+grep -q '^count=20 ' "$out/runs/floor" || fail "bench_zmq did not read its 20 messages: $(cat "$out/runs/floor")"
 ls "$out"/runs/delay/logs/machine-*.arrivals >/dev/null || fail "lclock_bench wrote no arrivals"
 [ -z "$(find "$out/runs" -path '*cpu-*' -name '*.arrivals')" ] || fail "lclock wrote arrivals"
 echo "bench_quick: ok ($(jq '.figures | length' "$json") figures)"
