@@ -81,6 +81,7 @@ typedef struct {
     int announce_timer;         //  zloop timer ids, or -1
     int timeout_timer;
     int grace_timer;
+    int end_timer;              //  from the last tick to the stop, or -1
     int delivery_timer;         //  when lc_delivery next needs us, or -1
     int64_t delivery_due_ns;    //  when it fires (INT64_MAX: not armed)
     int64_t delivery_ran_ns;    //  when s_on_delivery last ran
@@ -355,6 +356,7 @@ s_send_event (s_machine_t *self, const lc_model_step_t *step)
 
 static int s_on_tick (zloop_t *loop, zmq_pollitem_t *item, void *arg);
 static int s_on_drained (zloop_t *loop, int timer_id, void *arg);
+static int s_on_end (zloop_t *loop, int timer_id, void *arg);
 static void s_take_messages (s_machine_t *self);
 
 static void
@@ -420,12 +422,29 @@ s_start (s_machine_t *self)
                        resumed ? "resumed" : "ticking", self->csv_path);
 }
 
+static int
+s_on_end (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    s_machine_t *self = (s_machine_t *) arg;
+    self->end_timer = -1;
+    s_stop (self, LC_STOP_DURATION);
+    return s_going_on (self);
+}
+
 //  Stop ticking, tell the peers, take messages in for the grace period
 static void
 s_stop (s_machine_t *self, lc_stop_reason_t reason)
 {
     if (self->phase != S_RUN)
         return;
+    if (self->end_timer != -1) {
+        //  Every tick has run: a signal meanwhile only hastens the end
+        zloop_timer_end (self->loop, self->end_timer);
+        self->end_timer = -1;
+        reason = LC_STOP_DURATION;
+    }
     self->phase = S_DRAIN;
     self->barrier.phase = LC_BARRIER_DRAIN;
     self->summary.stop_reason = reason;
@@ -576,8 +595,15 @@ s_on_tick (zloop_t *loop, zmq_pollitem_t *item, void *arg)
         if (lc_delivery_ack_pending (&self->delivery, i))
             s_acknowledge (self, i, now, next);
     lc_notice_flush (&self->notice, false, now);
-    if (self->model.tick >= self->schedule.ticks && now >= self->schedule.end_ns)
-        s_stop (self, LC_STOP_DURATION);
+    if (self->model.tick >= self->schedule.ticks && now >= self->schedule.end_ns) {
+        //  Every peer's last tick is due within the start's spread of ours
+        //  (a few ms for 3 machines, 230 ms for 128 on two cores): the
+        //  stop, whose acknowledgements (no longer waiting for a DATA to
+        //  ride with) and BYEs go to every peer at once, waits for them
+        zloop_poller_end (self->loop, &self->tick_item);
+        self->end_timer = zloop_timer (self->loop, LC_END_DELAY_MS + LC_END_DELAY_PEER_MS
+                                       * self->barrier.peer_count, 1, s_on_end, self);
+    }
     else
         lc_schedule_arm_after (&self->schedule, self->model.tick);
     return s_going_on (self);
@@ -1348,7 +1374,7 @@ lc_machine_main (int argc, char *argv [])
         return rc > 0 ? LC_EXIT_OK : LC_EXIT_USAGE;
     }
     s_machine_t self = { .config = config, .announce_timer = -1, .timeout_timer = -1,
-                         .grace_timer = -1, .delivery_timer = -1,
+                         .grace_timer = -1, .end_timer = -1, .delivery_timer = -1,
                          .delivery_due_ns = INT64_MAX, .lock_fd = -1,
                          .signal_item.fd = -1, .schedule.fd = -1 };
     s_setup (&self);
