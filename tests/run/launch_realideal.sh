@@ -33,13 +33,14 @@ jq -e '(.pairs | length) == 2 and .total.rows > 0' "$out/diverge.json" >/dev/nul
 grep -q "^2 runs: " "$out/diverge.txt" || fail "two seeds: diverge.txt"
 
 # Ctrl-C (job control on, so that the launcher in the background gets it)
-# once the second seed's machines run
+# once the second seed's machines run: machine 1 has logged its start (a
+# Ctrl-C during the start barrier stops the machines before they start)
 out="$LC_WORK/stopped"
 set -m
-lc_start stopped "$realideal" --runs 3 --duration 600 --speed 10 --seed 5 --out "$out"
+lc_start stopped "$realideal" --runs 3 --duration 100 --speed 10 --seed 5 --out "$out"
 set +m
-# the second seed runs (the first takes 600 / 10 = 60 s)
-lc_wait_line "$out/seed-6.real.txt" "^run3.sh: run directory: " 150
+# the second seed runs (the first takes 100 / 10 = 10 s)
+lc_wait_line "$out/seed-6/real/machine-1.csv" ",start," 150
 # shellcheck disable=SC2154  # set by lc_start
 kill -INT "$pid_stopped"
 lc_wait stopped
