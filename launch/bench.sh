@@ -325,7 +325,7 @@ late_share () {
 
 group_cpu () {
     local run r dir rate kind cpu ref ok counts
-    local -A cpu_l cpu_ref cpu_py ratio wake_l wake_ref last p99 last_py last_ref rss pss
+    local -A cpu_l cpu_ref cpu_py ratio wake_l wake_ref wake_floor last p99 last_py last_ref rss pss
     counts=1
     for ((run = 1; run <= runs; run++)); do
         dir=$work/cpu-$run
@@ -355,6 +355,7 @@ group_cpu () {
             ratio[$rate]+=" $(calc "$cpu / $ref")"
             wake_l[$rate]+=" $(calc "$(rstat "$dir/m/stat-$r" vcsw) * 60 / $CPU_DURATION")"
             wake_ref[$rate]+=" $(calc "$(rstat "$dir/stat-ref-$rate" vcsw) * 60 / $CPU_DURATION")"
+            wake_floor[$rate]+=" $(calc "$(wake_floor "$dir/m/logs/machine-$r.csv") * 60 / $CPU_DURATION")"
             rss[$run]+=" $(rstat "$dir/m/stat-$r" maxrss_kb)"
             [ "$(field "$dir/m/logs/machine-$r.json" ticks)" = $((rate * CPU_DURATION)) ] || counts=0
             lateness "$dir/m/logs/machine-$r.csv" "$rate" 1 >"$dir/late-$r"
@@ -376,11 +377,12 @@ group_cpu () {
         # shellcheck disable=SC2086
         local l=$(median ${cpu_l[$rate]}) f=$(median ${cpu_ref[$rate]}) \
               p=$(median ${cpu_py[$rate]}) q=$(median ${ratio[$rate]}) \
-              wl=$(median ${wake_l[$rate]}) wr=$(median ${wake_ref[$rate]})
+              wl=$(median ${wake_l[$rate]}) wr=$(median ${wake_ref[$rate]}) \
+              wf=$(median ${wake_floor[$rate]})
         local before=${CPU_BEFORE[$rate]}
         figure "cpu_rate$rate" "CPU per machine-minute, rate $rate, speed 1" \
             "<= 1.5 x C loop; <= $(calc "$before / 3") ms (1/3 of $before)" \
-            "$l ms = $q x C loop ($f ms); Python $p ms; wake-ups/min $wl (C $wr)" \
+            "$l ms = $q x C loop ($f ms); Python $p ms; wake-ups/min $wl (C $wr; its ticks and messages need $wf)" \
             "$l" ms "$(verdict "$q <= 1.5 && $l <= $before / 3")"
     done
     # shellcheck disable=SC2086
@@ -409,6 +411,17 @@ group_cpu () {
     figure rss_2peers "peak RSS of a machine with 2 peers" "< 8 MB" \
         "$rss2 MB (mid-run: PSS ${p_mb:-?} MB, private ${q_mb:-?} MB; the rest is shared library pages; libraries' floor $floor_rss MB)" \
         "$rss2" MB "$(verdict "$rss2 < 8")"
+}
+
+#  wake_floor LOG: the fewest wake-ups a machine's run needs with ZeroMQ:
+#  one per tick (as the C loop), its I/O thread's for each message sent,
+#  and for each message received its I/O thread's and, since the model
+#  takes a message off the socket the moment it arrives, its main thread's
+wake_floor () {
+    awk -F, 'NR > 1 && ($3 == "send" || $3 == "recv" || $3 == "internal") && $4 > last { last = $4; ticks++ }
+             $3 == "send" { sent += split ($7, to, ";") }
+             $3 == "recv" || $3 == "unread" { got++ }
+             END { print ticks + sent + 2 * got }' "$1"
 }
 
 #  CPU per machine-minute at rates 1, 3, 6 before this work: e02b911,
