@@ -37,8 +37,8 @@ About 10 minutes in full; docs/performance.md explains each figure.
 EOF
 }
 
-die () { echo "$me: $*" >&2; exit 1; }
-usage_error () { echo "$me: $*" >&2; exit 2; }
+# shellcheck source=launch/common.sh
+. "$top/launch/common.sh"
 
 # ---------------------------------------------------------------------------
 #  Options
@@ -73,16 +73,7 @@ wants () { [ "$only" = all ] || [[ ",$only," == *",$1,"* ]]; }
 
 if [ -z "$lclock" ] || [ -z "$tools" ]; then
     release=$top/build/release
-    if [ ! -x "$release/lclock" ] || [ ! -x "$release/bench_run" ] || [ -n "$(find \
-            "$top/src" "$top/include" "$top/bench" "$top/CMakeLists.txt" \
-            -newer "$release/lclock" -print -quit)" ]; then
-        # shellcheck source=launch/deps.sh
-        . "$top/launch/deps.sh"
-        lc_deps run || exit 1
-        echo "$me: building $release" >&2
-        { cmake -S "$top" -B "$release" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
-            && cmake --build "$release" -j "$(nproc)"; } >/dev/null || die "build failed"
-    fi
+    lc_release_build >&2
     [ -n "$lclock" ] || lclock=$release/lclock
     [ -n "$tools" ] || tools=$release
 fi
@@ -191,24 +182,6 @@ verdict () { awk "BEGIN { exit !($1) }" && echo pass || echo fail; }
 
 # ---------------------------------------------------------------------------
 #  Runs
-
-#  free_ports N: N distinct TCP ports nothing on this host uses now, below
-#  the ephemeral range, one per line
-free_ports () {
-    local n=$1 port
-    local -A taken=()
-    for port in $(ss -Htan | awk '{ n = split ($4, a, ":"); print a[n] }'); do
-        taken[$port]=1
-    done
-    local got=0
-    while [ "$got" -lt "$n" ]; do
-        port=$((20000 + RANDOM % 12000))
-        [ -z "${taken[$port]:-}" ] || continue
-        taken[$port]=1
-        echo "$port"
-        got=$((got + 1))
-    done
-}
 
 #  cluster FILE N DURATION SPEED RATES: a cluster file of N machines on
 #  loopback; RATES is one spec for all (1-6) or one rate per machine (1,3,6)

@@ -29,6 +29,23 @@ die () { echo "$me: $*" >&2; exit 1; }
 usage_error () { echo "$me: $*" >&2; exit 2; }
 say () { echo "$me: $*"; }
 
+#  free_ports N: N distinct TCP ports that nothing on this host uses now
+#  (listening or connected), one per line, drawn from 20000..32767: below
+#  the ephemeral range, so no outgoing connection takes one
+free_ports () {
+    local n=$1 port
+    local -A taken=()
+    local got=()
+    while [ ${#got[@]} -lt "$n" ]; do
+        port=$((20000 + RANDOM % 12768))
+        [ -z "${taken[$port]:-}" ] || continue
+        taken[$port]=1
+        ss -Htan "sport = :$port" | grep -q . && continue
+        got+=("$port")
+    done
+    printf '%s\n' "${got[@]}"
+}
+
 # ---------------------------------------------------------------------------
 #  Option values as lclock reads them (docs/cli.md, "Values"), for the
 #  launchers' own checks before anything starts
@@ -98,8 +115,9 @@ check_rates () {
 #  sources; prints nothing when it is up to date.
 lc_release_build () {
     local dir="$top/build/release" log="$top/build/release/build.log"
-    if [ -x "$dir/lclock" ] && [ -f "$dir/CMakeCache.txt" ] && [ -z "$(find \
-            "$top/src" "$top/include" "$top/CMakeLists.txt" -newer "$dir/lclock" \
+    #  The log is written last by a build: anything newer is not in it
+    if [ -x "$dir/lclock" ] && [ -f "$dir/CMakeCache.txt" ] && [ -f "$log" ] && [ -z "$(find \
+            "$top/src" "$top/include" "$top/bench" "$top/CMakeLists.txt" -newer "$log" \
             -print -quit)" ]; then
         return 0
     fi

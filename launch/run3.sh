@@ -13,8 +13,6 @@ START_ATTEMPTS=3        #  whole starts tried when a port was taken meanwhile
 START_TIMEOUT=30        #  the machines' own --start-timeout (docs/cli.md default)
 STOP_TIMEOUT=15         #  after SIGTERM: 1 s drain + linger + logs, then KILL
 OVERRUN=15              #  past the expected end before we stop them ourselves
-PORT_LOW=20000          #  ports drawn from PORT_LOW..PORT_HIGH-1: below the
-PORT_HIGH=32768         #  ephemeral range, so no outgoing connection takes one
 
 usage () {
     cat <<EOF
@@ -135,22 +133,6 @@ parse_options () {
 
 # ---------------------------------------------------------------------------
 #  Ports
-
-#  free_ports N: N distinct TCP ports that nothing on this host uses now
-#  (listening or connected), one per line.
-free_ports () {
-    local n=$1 port
-    local -A taken=()
-    local got=()
-    while [ ${#got[@]} -lt "$n" ]; do
-        port=$((PORT_LOW + RANDOM % (PORT_HIGH - PORT_LOW)))
-        [ -z "${taken[$port]:-}" ] || continue
-        taken[$port]=1
-        ss -Htan "sport = :$port" | grep -q . && continue
-        got+=("$port")
-    done
-    printf '%s\n' "${got[@]}"
-}
 
 
 # ---------------------------------------------------------------------------

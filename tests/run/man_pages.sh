@@ -92,10 +92,13 @@ for l in $launchers; do
 done
 
 #  A launcher is a launch/NAME.sh that sources launch/common.sh; each one
-#  is installed as lclock-NAME, so each must be in LC_LAUNCHERS
+#  is installed as lclock-NAME, so each must be in LC_LAUNCHERS. Except
+#  bench.sh: it measures a checkout's builds with bench tools that are
+#  never installed (docs/performance.md)
 for script in "$LC_SOURCE"/launch/*.sh; do
     name=$(basename "$script" .sh)
-    [ "$name" != common ] && grep -q '^\. "$top/launch/common.sh"' "$script" || continue
+    [ "$name" != common ] && [ "$name" != bench ] \
+        && grep -q '^\. "$top/launch/common.sh"' "$script" || continue
     [[ " $launchers " == *" $name "* ]] \
         || problem "launch/$name.sh is a launcher (it sources launch/common.sh) but not in LC_LAUNCHERS: add '$name' to LC_LAUNCHERS in CMakeLists.txt, which installs it as lclock-$name, and write docs/man/lclock-$name.1.scd"
 done
