@@ -66,6 +66,18 @@ lc_require_root () {
     [ "$(id -u)" = 0 ] || lc_skip root "$1"
 }
 
+# lc_small_disk SIZE NAME: a tmpfs of SIZE (mount's size=) named NAME,
+# mounted on $LC_WORK/disk and unmounted at exit, for full-disk cases;
+# skips unless root. Sets disk to its path.
+lc_small_disk () {
+    lc_require_root "it mounts a tmpfs"
+    lc_require mount
+    disk="$LC_WORK/disk"
+    mkdir -p "$disk"
+    mount -t tmpfs -o "size=$1" "$2" "$disk" || fail "cannot mount a tmpfs on $disk"
+    LC_CLEANUPS+=("umount -l '$disk'")
+}
+
 # lc_require CMD...: skips unless each CMD is installed. Each CMD's Debian
 # package is named here, and launch/deps.sh's test list must install it
 # (tests_require.sh checks both).

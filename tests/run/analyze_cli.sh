@@ -133,12 +133,7 @@ cp -r "$LC_FIXTURES/clean" "$odd"
 # A full disk (a small tmpfs; root only): summary.json and report.md whole
 # or absent, no empty or cut picture (gnuplot exits 0 when its writes
 # fail: an empty summary.json and cut plots used to stay, exit 2 or even 0)
-lc_require_root "it mounts a tmpfs"
-lc_require mount
-disk="$LC_WORK/disk"
-mkdir -p "$disk"
-mount -t tmpfs -o size=8k lc_analyze_disk "$disk" || fail "cannot mount a tmpfs on $disk"
-LC_CLEANUPS+=("umount -l '$disk'")
+lc_small_disk 8k lc_analyze_disk
 for size in 8k 40k; do
     mount -o "remount,size=$size" "$disk" || fail "cannot size the tmpfs on $disk"
     rc=0; "$LCLOCK" analyze "$LC_FIXTURES/clean" --out "$disk/r" >/dev/null 2>"$LC_WORK/full.err" || rc=$?

@@ -76,12 +76,8 @@ cmp -s "$LC_WORK/kept.json" "$LC_FIXTURES/compare/A/trial-1/summary.json" \
     || fail "comparison.json was written through a link onto another file"
 # A full disk (a small tmpfs, root only as in machine_full_disk.sh): exit 2
 # naming the file, the previous comparison.md kept, no half-written file
-lc_require_root "it mounts a tmpfs"
-lc_require mount gnuplot
-disk="$LC_WORK/disk"
-mkdir -p "$disk"
-mount -t tmpfs -o size=16k lc_compare_disk "$disk" || fail "cannot mount a tmpfs on $disk"
-LC_CLEANUPS+=("umount -l '$disk'")
+lc_require gnuplot
+lc_small_disk 16k lc_compare_disk
 echo previous >"$disk/comparison.md"
 rc=0; "$LCLOCK" compare "$LC_FIXTURES/compare" --out "$disk" --no-plots \
     >/dev/null 2>"$LC_WORK/full.err" || rc=$?

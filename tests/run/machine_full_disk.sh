@@ -8,12 +8,7 @@
 # unacked. Needs root (mount); CI runs as root.
 . "$LC_SOURCE/tests/lib/run.sh"
 
-lc_require_root "it mounts a tmpfs"
-lc_require mount
-disk="$LC_WORK/disk"
-mkdir -p "$disk"
-mount -t tmpfs -o size=1m lc_full_disk "$disk" || fail "cannot mount a tmpfs on $disk"
-LC_CLEANUPS+=("umount -l '$disk'")
+lc_small_disk 1m lc_full_disk
 #  Leave about 48 KB: room for the start and a few thousand rows
 head -c $((1024 * 1024 - 48 * 1024)) /dev/zero >"$disk/filler" 2>/dev/null || true
 

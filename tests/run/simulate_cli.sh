@@ -155,12 +155,7 @@ lc_expect_refused -p 2 "--duration 1e+09: the logs of 1024 machines at rates 1-6
 [ ! -e "$LC_WORK/huge" ] || fail "a run larger than the disk made its folder"
 # A full disk (a small tmpfs; root only, as machine_full_disk.sh): exit 1
 # naming the log once, nothing left, and a folder that was there stays
-lc_require_root "it mounts a tmpfs"
-lc_require mount
-disk="$LC_WORK/disk"
-mkdir -p "$disk"
-mount -t tmpfs -o size=64k lc_simulate_disk "$disk" || fail "cannot mount a tmpfs on $disk"
-LC_CLEANUPS+=("umount -l '$disk'")
+lc_small_disk 64k lc_simulate_disk
 rc=0; sim --seed 1 --duration 600 --log-dir "$disk" >/dev/null 2>"$LC_WORK/full.err" || rc=$?
 [ "$rc" = 1 ] && [ "$(wc -l <"$LC_WORK/full.err")" = 1 ] \
     && grep -q "cannot write $disk/machine-[0-9].csv: No space left on device" "$LC_WORK/full.err" \
