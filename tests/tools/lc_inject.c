@@ -31,6 +31,7 @@
 #include <sys/socket.h>
 
 #define S_LINGER_MS     1000    //  time for queued messages to leave
+#define S_SEND_MS       2000    //  a send that cannot be queued gives up
 #define S_OVERSIZE      (LC_MAXMSGSIZE * 4)
 
 static int
@@ -66,6 +67,22 @@ s_garbage (const char *endpoint, long count)
     return 0;
 }
 
+//  A send that ZeroMQ cannot queue (a handshake refused, the connection
+//  gone: a PUSH with no connection blocks) gives up after S_SEND_MS, and
+//  so does every later one: the injector ends instead of hanging
+static bool s_gave_up = false;
+
+static void
+s_send_frame (zsock_t *push, const void *data, size_t size, int flags)
+{
+    if (s_gave_up)
+        return;
+    if (zmq_send (zsock_resolve (push), data, size, flags) == -1) {
+        fprintf (stderr, "lc_inject: cannot send (%s): giving up\n", zmq_strerror (zmq_errno ()));
+        s_gave_up = true;
+    }
+}
+
 static zsock_t *
 s_push (const char *endpoint)
 {
@@ -75,6 +92,7 @@ s_push (const char *endpoint)
     //  One connection only: a refused handshake is not retried, so the
     //  machine sees exactly one bad connection per injector
     zsock_set_reconnect_ivl (push, -1);
+    zsock_set_sndtimeo (push, S_SEND_MS);
     const char *cert_path = getenv ("LC_INJECT_CERT");
     const char *server_path = getenv ("LC_INJECT_SERVER");
     if (cert_path && server_path) {
@@ -103,8 +121,8 @@ s_send_data (zsock_t *push, uint32_t sender, uint8_t version)
     uint8_t header [LC_WIRE_HEADER_SIZE], body [LC_WIRE_BODY_MAX];
     size_t size = lc_wire_encode (&msg, header, body);
     header [2] = version;
-    zmq_send (zsock_resolve (push), header, sizeof header, ZMQ_SNDMORE);
-    zmq_send (zsock_resolve (push), body, size, 0);
+    s_send_frame (push, header, sizeof header, ZMQ_SNDMORE);
+    s_send_frame (push, body, size, 0);
 }
 
 //  Encodes msg and sends it as one lclock message
@@ -113,8 +131,8 @@ s_send (zsock_t *push, const lc_wire_msg_t *msg)
 {
     uint8_t header [LC_WIRE_HEADER_SIZE], body [LC_WIRE_BODY_MAX];
     size_t size = lc_wire_encode (msg, header, body);
-    zmq_send (zsock_resolve (push), header, sizeof header, ZMQ_SNDMORE);
-    zmq_send (zsock_resolve (push), body, size, 0);
+    s_send_frame (push, header, sizeof header, ZMQ_SNDMORE);
+    s_send_frame (push, body, size, 0);
 }
 
 //  One forged message of a mode that poses as a peer; false for another mode
@@ -147,7 +165,7 @@ static void
 s_frames (zsock_t *push, long frames)
 {
     for (long i = 0; i < frames; i++)
-        zmq_send (zsock_resolve (push), "x", 1, i + 1 < frames ? ZMQ_SNDMORE : 0);
+        s_send_frame (push, "x", 1, i + 1 < frames ? ZMQ_SNDMORE : 0);
 }
 
 int
@@ -167,7 +185,7 @@ main (int argc, char *argv [])
         static uint8_t big [S_OVERSIZE];
         for (long i = 0; i < count; i++) {
             zsock_t *push = s_push (endpoint);
-            zmq_send (zsock_resolve (push), big, sizeof big, 0);
+            s_send_frame (push, big, sizeof big, 0);
             zclock_sleep (100);
             zsock_destroy (&push);
         }
