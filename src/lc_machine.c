@@ -440,10 +440,12 @@ s_stop (s_machine_t *self, lc_stop_reason_t reason)
     if (self->phase != S_RUN)
         return;
     if (self->end_timer != -1) {
-        //  Every tick has run: a signal meanwhile only hastens the end
+        //  Every tick has run: a signal meanwhile only hastens the end (an
+        //  error stays an error)
         zloop_timer_end (self->loop, self->end_timer);
         self->end_timer = -1;
-        reason = LC_STOP_DURATION;
+        if (reason == LC_STOP_SIGNAL)
+            reason = LC_STOP_DURATION;
     }
     self->phase = S_DRAIN;
     self->barrier.phase = LC_BARRIER_DRAIN;
