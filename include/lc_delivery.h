@@ -68,8 +68,8 @@ typedef struct {
                                 //  the last ack
     int64_t acked_ns;           //  when the last ack went out
     int64_t deferred_ns;        //  when one last could not (0: none since)
-    int64_t ack_since_ns;       //  when lc_delivery_due first saw the
-                                //  pending ack (0: not yet)
+    int64_t ack_since_ns;       //  when ack_due became true: the change
+                                //  its LC_ACK_DELAY_MS runs from
     int64_t blocked_ns;         //  when the link last refused a message
                                 //  (0: never)
 } lc_delivery_peer_t;
@@ -152,18 +152,21 @@ const lc_kept_t *
 //  --------------------------------------------------------------------------
 //  Receiving
 
-//  A DATA seq with predecessor prev from peer idx: take it or not.
+//  A DATA seq with predecessor prev from peer idx at now_ns: take it or
+//  not. Either way an ack is owed; the first change since the last ack
+//  starts its delay.
 lc_take_t
-    lc_delivery_take (lc_delivery_t *self, size_t idx, uint64_t seq, uint64_t prev);
+    lc_delivery_take (lc_delivery_t *self, size_t idx, uint64_t seq, uint64_t prev,
+                      int64_t now_ns);
 
-//  Message seq of peer idx was logged (recv or unread).
+//  Message seq of peer idx was logged (recv or unread) at now_ns.
 void
-    lc_delivery_logged (lc_delivery_t *self, size_t idx, uint64_t seq);
+    lc_delivery_logged (lc_delivery_t *self, size_t idx, uint64_t seq, int64_t now_ns);
 
-//  Stopped ticking: from now on what is taken will be logged as unread,
-//  so it is acknowledged as logged, and so is what the buffer holds.
+//  Stopped ticking at now_ns: from now on what is taken will be logged as
+//  unread, so it is acknowledged as logged, and so is what the buffer holds.
 void
-    lc_delivery_drain (lc_delivery_t *self);
+    lc_delivery_drain (lc_delivery_t *self, int64_t now_ns);
 
 //  Peer idx (re)appeared: acknowledge to it at once.
 void
@@ -200,10 +203,10 @@ bool
 //  The earliest monotonic time at which peer idx needs the caller: an
 //  ACK to send (only if can_ack: the caller may not acknowledge to a peer
 //  that does not know it yet), outstanding messages to check for a stall,
-//  messages its link would not take; INT64_MAX if nothing will. Starts the
-//  delay of a pending ACK the first time it sees it (at now_ns).
+//  messages its link would not take; INT64_MAX if nothing will. Depends
+//  on nothing but the state: the same until a call changes peer idx.
 int64_t
-    lc_delivery_due (lc_delivery_t *self, size_t idx, int64_t now_ns, bool can_ack);
+    lc_delivery_due (const lc_delivery_t *self, size_t idx, bool can_ack);
 
 //  --------------------------------------------------------------------------
 //  --resume: both sides back from the log

@@ -232,45 +232,57 @@ lc_delivery_kept_at (const lc_delivery_t *self, size_t idx, size_t i)
 //  --------------------------------------------------------------------------
 //  Receiving
 
+//  The peer is owed an ack from now_ns: its delay runs from the first
+//  change since the last ack went out
+static void
+s_owe (lc_delivery_peer_t *peer, int64_t now_ns)
+{
+    if (!peer->ack_due)
+        peer->ack_since_ns = now_ns;
+    peer->ack_due = true;
+}
+
 lc_take_t
-lc_delivery_take (lc_delivery_t *self, size_t idx, uint64_t seq, uint64_t prev)
+lc_delivery_take (lc_delivery_t *self, size_t idx, uint64_t seq, uint64_t prev,
+                  int64_t now_ns)
 {
     lc_delivery_peer_t *peer = s_peer (self, idx);
     if (seq <= peer->taken) {
         //  Its sender does not know we have it: tell it
-        peer->ack_due = true;
+        s_owe (peer, now_ns);
         return LC_TAKE_DUPLICATE;
     }
     if (prev < peer->taken)
         return LC_TAKE_CONTRADICTS;
     if (prev > peer->taken) {
-        peer->gap = peer->ack_due = true;
+        peer->gap = true;
+        s_owe (peer, now_ns);
         return LC_TAKE_GAP;
     }
     peer->taken = seq;
     if (self->draining)
         peer->logged = seq;
-    peer->ack_due = true;
+    s_owe (peer, now_ns);
     return LC_TAKE;
 }
 
 void
-lc_delivery_logged (lc_delivery_t *self, size_t idx, uint64_t seq)
+lc_delivery_logged (lc_delivery_t *self, size_t idx, uint64_t seq, int64_t now_ns)
 {
     lc_delivery_peer_t *peer = s_peer (self, idx);
     assert (seq <= peer->taken);
     if (seq > peer->logged) {
         peer->logged = seq;
-        peer->ack_due = true;
+        s_owe (peer, now_ns);
     }
 }
 
 void
-lc_delivery_drain (lc_delivery_t *self)
+lc_delivery_drain (lc_delivery_t *self, int64_t now_ns)
 {
     self->draining = true;
     for (size_t i = 0; i < self->count; i++)
-        lc_delivery_logged (self, i, self->peers [i].taken);
+        lc_delivery_logged (self, i, self->peers [i].taken, now_ns);
 }
 
 void
@@ -281,14 +293,13 @@ lc_delivery_ack_now (lc_delivery_t *self, size_t idx)
 
 //  When a pending ack goes out: to a peer that (re)appeared at once;
 //  else LC_ACK_MS after the last one at the earliest, and while running
-//  not before it has waited LC_ACK_DELAY_MS (from when lc_delivery_due
-//  first saw it; one it has not seen yet waits no longer). An ack that
-//  could not go out waits LC_ACK_MS before the next try.
+//  not before LC_ACK_DELAY_MS after the change that made it owed. An ack
+//  that could not go out waits LC_ACK_MS before the next try.
 static int64_t
 s_ack_at (const lc_delivery_t *self, const lc_delivery_peer_t *peer)
 {
     int64_t at = peer->ack_now ? 0 : peer->acked_ns + S_ACK_NS;
-    if (!peer->ack_now && !self->draining && peer->ack_since_ns
+    if (peer->ack_due && !peer->ack_now && !self->draining
     &&  peer->ack_since_ns + S_ACK_DELAY_NS > at)
         at = peer->ack_since_ns + S_ACK_DELAY_NS;
     if (peer->deferred_ns && peer->deferred_ns + S_ACK_NS > at)
@@ -329,7 +340,7 @@ lc_delivery_ack_sent (lc_delivery_t *self, size_t idx, int64_t now_ns)
     lc_delivery_peer_t *peer = s_peer (self, idx);
     peer->ack_due = peer->ack_now = peer->gap = false;
     peer->acked_ns = now_ns;
-    peer->ack_since_ns = peer->deferred_ns = 0;
+    peer->deferred_ns = 0;
 }
 
 void
@@ -346,12 +357,7 @@ lc_delivery_ack_rides (const lc_delivery_t *self, size_t idx, int64_t now_ns,
     if (!(peer->ack_due || peer->ack_now) || now_ns < peer->acked_ns + S_ACK_NS
     ||  (peer->deferred_ns && now_ns < peer->deferred_ns + S_ACK_NS))
         return false;
-    //  One not seen by lc_delivery_due yet (taken or logged just now) has
-    //  its whole delay before it
-    lc_delivery_peer_t stamped = *peer;
-    if (!stamped.ack_since_ns)
-        stamped.ack_since_ns = now_ns;
-    if (until_ns != INT64_MAX && s_ack_at (self, &stamped) > until_ns)
+    if (until_ns != INT64_MAX && s_ack_at (self, peer) > until_ns)
         return false;
     s_ack_fill (peer, ack);
     return true;
@@ -361,15 +367,12 @@ lc_delivery_ack_rides (const lc_delivery_t *self, size_t idx, int64_t now_ns,
 //  When
 
 int64_t
-lc_delivery_due (lc_delivery_t *self, size_t idx, int64_t now_ns, bool can_ack)
+lc_delivery_due (const lc_delivery_t *self, size_t idx, bool can_ack)
 {
-    lc_delivery_peer_t *peer = s_peer (self, idx);
+    const lc_delivery_peer_t *peer = s_peer (self, idx);
     int64_t due = INT64_MAX;
-    if (can_ack && (peer->ack_due || peer->ack_now)) {
-        if (!peer->ack_since_ns)
-            peer->ack_since_ns = now_ns;
+    if (can_ack && (peer->ack_due || peer->ack_now))
         due = s_ack_at (self, peer);
-    }
     if (!peer->synced)
         return due;
     //  Sent and not acknowledged as taken: a stall is checked for then

@@ -217,7 +217,8 @@ s_flush (s_machine_t *self)
     for (size_t t = 0; t < self->touched_count; t++) {
         s_pending_t *pending = &self->pending [self->touched [t]];
         if (pending->logged)
-            lc_delivery_logged (&self->delivery, self->touched [t], pending->logged);
+            lc_delivery_logged (&self->delivery, self->touched [t], pending->logged,
+                                lc_mono_ns ());
         *pending = (s_pending_t) { 0 };
     }
     self->touched_count = 0;
@@ -454,7 +455,7 @@ s_stop (s_machine_t *self, lc_stop_reason_t reason)
     //  What is taken from now on will be unread rows: acknowledged as
     //  logged, unless the log cannot be written any more
     if (self->log)
-        lc_delivery_drain (&self->delivery);
+        lc_delivery_drain (&self->delivery, lc_mono_ns ());
     s_broadcast (self, LC_MSG_BYE);
     self->grace_timer = zloop_timer (self->loop, LC_GRACE_MS, 1, s_on_drained, self);
 }
@@ -725,7 +726,7 @@ s_take_data (s_machine_t *self, size_t idx, const lc_wire_msg_t *msg)
     //  A full buffer takes nothing: the message comes again
     if (self->inbox.length >= LC_QUEUE_MAX)
         return;
-    switch (lc_delivery_take (&self->delivery, idx, msg->seq, msg->prev)) {
+    switch (lc_delivery_take (&self->delivery, idx, msg->seq, msg->prev, lc_mono_ns ())) {
         case LC_TAKE: {
             lc_inbox_item_t item = { .sender = msg->sender, .peer = (uint32_t) idx,
                                      .seq = msg->seq, .clock = msg->clock };
@@ -923,7 +924,7 @@ s_on_delivery (zloop_t *loop, int timer_id, void *arg)
     self->delivery_due_ns = INT64_MAX;
     self->delivery_ran_ns = now;
     for (size_t i = 0; i < self->barrier.peer_count; i++) {
-        if (lc_delivery_due (&self->delivery, i, now, false) <= now)
+        if (lc_delivery_due (&self->delivery, i, false) <= now)
             s_read_push_monitor (self, i);
         s_acknowledge (self, i, now, S_ACK_DUE);
         lc_delivery_stalled (&self->delivery, i, now);
@@ -944,8 +945,7 @@ s_plan_delivery (s_machine_t *self)
     int64_t now = lc_mono_ns ();
     int64_t due = INT64_MAX;
     for (size_t i = 0; i < self->barrier.peer_count; i++) {
-        int64_t at = lc_delivery_due (&self->delivery, i, now,
-                                      self->barrier.peers [i].answered);
+        int64_t at = lc_delivery_due (&self->delivery, i, self->barrier.peers [i].answered);
         if (at < due)
             due = at;
     }

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #define S_MS    1000000LL
+#define S_DELAY (LC_ACK_DELAY_MS * S_MS)
 
 //  One link S -> R: S's state for peer 0 (R), R's state for peer 0 (S)
 typedef struct {
@@ -38,7 +39,8 @@ s_unlink (s_link_t *link)
     lc_delivery_reset (&link->r);
 }
 
-//  S transmits what is due; `lose` of them (from the first) are lost
+//  S transmits what is due at now; `lose` of them (from the first) are
+//  lost, R takes the others at once
 static size_t
 s_transmit (s_link_t *link, size_t lose, int64_t now)
 {
@@ -52,7 +54,7 @@ s_transmit (s_link_t *link, size_t lose, int64_t now)
             lose--;
             continue;
         }
-        lc_take_t take = lc_delivery_take (&link->r, 0, msg.seq, msg.prev);
+        lc_take_t take = lc_delivery_take (&link->r, 0, msg.seq, msg.prev, now);
         if (take == LC_TAKE)
             link->taken [link->taken_count++] = msg.seq;
         if (take == LC_TAKE_DUPLICATE)
@@ -75,11 +77,11 @@ s_ack (s_link_t *link, int64_t now)
     return true;
 }
 
-//  R logs the first n messages it took and has not logged
+//  R logs, at now, the messages it took up to the upto-th
 static void
-s_log (s_link_t *link, size_t upto)
+s_log (s_link_t *link, size_t upto, int64_t now)
 {
-    lc_delivery_logged (&link->r, 0, link->taken [upto - 1]);
+    lc_delivery_logged (&link->r, 0, link->taken [upto - 1], now);
 }
 
 static void
@@ -122,17 +124,20 @@ test_in_order (void **state)
     s_queue (&link, 1, 3);
     assert_int_equal (s_transmit (&link, 0, 0), 3);
     s_expect_taken (&link, 1, 3);
-    //  Taken, not logged: all kept
-    assert_true (s_ack (&link, 100 * S_MS));
+    //  Taken, not logged: all kept. While running, the ack waits
+    //  LC_ACK_DELAY_MS after the take (for a DATA to ride with)
+    assert_false (s_ack (&link, S_DELAY - 1));
+    assert_true (s_ack (&link, S_DELAY));
     assert_int_equal (lc_delivery_kept (&link.s, 0), 3);
-    //  Two logged: one kept; acks at most every LC_ACK_MS
-    s_log (&link, 2);
-    assert_false (s_ack (&link, 150 * S_MS));
-    assert_true (s_ack (&link, 200 * S_MS));
+    //  Two logged: one kept
+    int64_t t = S_DELAY + 500 * S_MS;
+    s_log (&link, 2, t);
+    assert_false (s_ack (&link, t + S_DELAY - 1));
+    assert_true (s_ack (&link, t + S_DELAY));
     assert_int_equal (lc_delivery_kept (&link.s, 0), 1);
     assert_true (lc_delivery_kept_at (&link.s, 0, 0)->seq == 3);
     //  Nothing new is due; the next one follows 3
-    assert_false (s_ack (&link, 400 * S_MS));
+    assert_false (s_ack (&link, 10 * S_DELAY));
     s_queue (&link, 4, 4);
     assert_true (lc_delivery_next (&link.s, 0, &msg));
     assert_true (msg.prev == 3);
@@ -161,11 +166,11 @@ test_link_lost (void **state)
     assert_int_equal (link.duplicates, 2);
     assert_int_equal (link.retransmitted, 5);
     //  After an ack, a link that comes back sends only what was not taken
-    s_ack (&link, 200 * S_MS);
+    assert_true (s_ack (&link, S_DELAY));
     s_queue (&link, 6, 7);
-    s_transmit (&link, 2, 200 * S_MS);
-    lc_delivery_link_up (&link.s, 0, 300 * S_MS);
-    assert_int_equal (s_transmit (&link, 0, 300 * S_MS), 2);
+    s_transmit (&link, 2, S_DELAY);
+    lc_delivery_link_up (&link.s, 0, S_DELAY + 100 * S_MS);
+    assert_int_equal (s_transmit (&link, 0, S_DELAY + 100 * S_MS), 2);
     s_expect_taken (&link, 1, 7);
     s_unlink (&link);
 }
@@ -184,25 +189,27 @@ test_gap_and_stall (void **state)
     s_queue (&link, 2, 3);
     s_transmit (&link, 1, 0);
     s_expect_taken (&link, 1, 1);
-    assert_true (s_ack (&link, 100 * S_MS));
-    assert_int_equal (s_transmit (&link, 0, 100 * S_MS), 2);
+    assert_true (s_ack (&link, S_DELAY));
+    assert_int_equal (s_transmit (&link, 0, S_DELAY), 2);
     s_expect_taken (&link, 1, 3);
     //  4 and 5 lost, no gap seen, no ack: after LC_ACK_STALL_MS they go again
-    s_ack (&link, 200 * S_MS);
+    assert_true (s_ack (&link, 2 * S_DELAY));
+    int64_t t = 2 * S_DELAY + 100 * S_MS;
     s_queue (&link, 4, 5);
-    s_transmit (&link, 2, 300 * S_MS);
-    assert_false (lc_delivery_stalled (&link.s, 0, 300 * S_MS + LC_ACK_STALL_MS * S_MS - 1));
-    assert_true (lc_delivery_stalled (&link.s, 0, 300 * S_MS + LC_ACK_STALL_MS * S_MS));
+    s_transmit (&link, 2, t);
+    assert_false (lc_delivery_stalled (&link.s, 0, t + LC_ACK_STALL_MS * S_MS - 1));
+    assert_true (lc_delivery_stalled (&link.s, 0, t + LC_ACK_STALL_MS * S_MS));
     //  Lost again: the next stall waits twice as long
-    int64_t again = 300 * S_MS + LC_ACK_STALL_MS * S_MS;
+    int64_t again = t + LC_ACK_STALL_MS * S_MS;
     assert_int_equal (s_transmit (&link, 2, again), 2);
     assert_false (lc_delivery_stalled (&link.s, 0, again + 2 * LC_ACK_STALL_MS * S_MS - 1));
     assert_true (lc_delivery_stalled (&link.s, 0, again + 2 * LC_ACK_STALL_MS * S_MS));
-    assert_int_equal (s_transmit (&link, 0, 3000 * S_MS), 2);
+    t = again + 2 * LC_ACK_STALL_MS * S_MS;
+    assert_int_equal (s_transmit (&link, 0, t), 2);
     s_expect_taken (&link, 1, 5);
     //  Nothing outstanding once acknowledged: no stall
-    s_ack (&link, 3000 * S_MS);
-    assert_false (lc_delivery_stalled (&link.s, 0, 9000 * S_MS));
+    assert_true (s_ack (&link, t + S_DELAY));
+    assert_false (lc_delivery_stalled (&link.s, 0, t + 10 * S_DELAY));
     s_unlink (&link);
 }
 
@@ -215,7 +222,7 @@ test_contradictions (void **state)
     s_queue (&link, 1, 3);
     s_transmit (&link, 0, 0);
     //  A message claiming to follow 1 when 3 was taken: no sender does that
-    assert_int_equal (lc_delivery_take (&link.r, 0, 7, 1), LC_TAKE_CONTRADICTS);
+    assert_int_equal (lc_delivery_take (&link.r, 0, 7, 1, 0), LC_TAKE_CONTRADICTS);
     //  An ack of a message never queued for that peer, or logged > taken
     lc_wire_msg_t ack = { .type = LC_MSG_ACK, .instance = 1, .taken = 4 };
     assert_int_equal (lc_delivery_ack (&link.s, 0, &ack, 0), -1);
@@ -235,7 +242,7 @@ test_drain (void **state)
     s_transmit (&link, 0, 0);
     //  R stops ticking: what its buffer holds, and what comes after, will
     //  be logged as unread: acknowledged as logged
-    lc_delivery_drain (&link.r);
+    lc_delivery_drain (&link.r, 0);
     s_queue (&link, 3, 3);
     s_transmit (&link, 0, 0);
     assert_true (s_ack (&link, 100 * S_MS));
@@ -251,7 +258,7 @@ test_receiver_restarts (void **state)
     s_link (&link);
     s_queue (&link, 1, 5);
     s_transmit (&link, 0, 0);
-    s_log (&link, 2);
+    s_log (&link, 2, 0);
     s_ack (&link, 0);
     //  R crashes with 3..5 in its buffer, resumes: its log shows 1 and 2
     lc_delivery_reset (&link.r);
@@ -333,7 +340,8 @@ test_bound (void **state)
 }
 
 //  When each side needs its machine: an idle link never; a pending ack
-//  after LC_ACK_DELAY_MS while running (sooner beside a DATA), at once
+//  LC_ACK_DELAY_MS after the change that made it owed while running
+//  (sooner beside a DATA), at once
 //  when the peer appears or while draining; outstanding messages at the
 //  stall; messages the link would not take LC_ACK_MS after it refused
 static void
@@ -343,39 +351,40 @@ test_due (void **state)
     s_link_t link;
     lc_wire_msg_t ack;
     s_link (&link);
-    assert_true (lc_delivery_due (&link.s, 0, 0, true) == INT64_MAX);
-    assert_true (lc_delivery_due (&link.r, 0, 0, true) == INT64_MAX);
+    assert_true (lc_delivery_due (&link.s, 0, true) == INT64_MAX);
+    assert_true (lc_delivery_due (&link.r, 0, true) == INT64_MAX);
 
     //  S sends 1 at 1000 ms: the stall is checked LC_ACK_STALL_MS later
     int64_t t = 1000 * S_MS;
     s_queue (&link, 1, 1);
     s_transmit (&link, 0, t);
-    assert_true (lc_delivery_due (&link.s, 0, t, true) == t + LC_ACK_STALL_MS * S_MS);
+    assert_true (lc_delivery_due (&link.s, 0, true) == t + LC_ACK_STALL_MS * S_MS);
 
-    //  R took it: the ack waits LC_ACK_DELAY_MS, from when R's machine
-    //  first asked, and not at all where it may not be sent
-    assert_true (lc_delivery_due (&link.r, 0, t, false) == INT64_MAX);
-    assert_true (lc_delivery_due (&link.r, 0, t + 5 * S_MS, true)
-                 == t + 5 * S_MS + LC_ACK_DELAY_MS * S_MS);
-    assert_true (lc_delivery_due (&link.r, 0, t + 9 * S_MS, true)
-                 == t + 5 * S_MS + LC_ACK_DELAY_MS * S_MS);
+    //  R took it at t: the ack waits LC_ACK_DELAY_MS from then, and not
+    //  at all where it may not be sent. A later change (a duplicate at
+    //  t + 5 ms) joins it without pushing it back
+    int64_t due = t + S_DELAY;
+    assert_true (lc_delivery_due (&link.r, 0, false) == INT64_MAX);
+    assert_true (lc_delivery_due (&link.r, 0, true) == due);
+    assert_int_equal (lc_delivery_take (&link.r, 0, 1, 0, t + 5 * S_MS), LC_TAKE_DUPLICATE);
+    assert_true (lc_delivery_due (&link.r, 0, true) == due);
     assert_false (s_ack (&link, t + 6 * S_MS));
+    assert_false (s_ack (&link, due - 1));
     //  ... unless a DATA goes to S now: it rides with it; a tick of R's
     //  takes it if it would be due before the next tick
-    int64_t due = t + 5 * S_MS + LC_ACK_DELAY_MS * S_MS;
     assert_false (lc_delivery_ack_rides (&link.r, 0, t + 6 * S_MS, due - 1, &ack));
     assert_true (lc_delivery_ack_rides (&link.r, 0, t + 6 * S_MS, due, &ack));
     assert_true (lc_delivery_ack_rides (&link.r, 0, t + 6 * S_MS, INT64_MAX, &ack));
     assert_true (ack.type == LC_MSG_ACK && ack.taken == 1 && ack.logged == 0);
-    assert_true (s_ack (&link, t + 5 * S_MS + LC_ACK_DELAY_MS * S_MS));
+    assert_true (s_ack (&link, due));
     //  Taken by R: S has nothing outstanding, R nothing to say
-    assert_true (lc_delivery_due (&link.s, 0, t + 600 * S_MS, true) == INT64_MAX);
-    assert_true (lc_delivery_due (&link.r, 0, t + 600 * S_MS, true) == INT64_MAX);
+    assert_true (lc_delivery_due (&link.s, 0, true) == INT64_MAX);
+    assert_true (lc_delivery_due (&link.r, 0, true) == INT64_MAX);
     //  Logged: not before LC_ACK_MS since the last ack, nor beside a DATA
-    t += 510 * S_MS;
-    s_log (&link, 1);
+    t = due + 10 * S_MS;
+    s_log (&link, 1, t);
     assert_false (lc_delivery_ack_rides (&link.r, 0, t + 50 * S_MS, INT64_MAX, &ack));
-    assert_true (lc_delivery_due (&link.r, 0, t, true) == t + LC_ACK_DELAY_MS * S_MS);
+    assert_true (lc_delivery_due (&link.r, 0, true) == t + S_DELAY);
 
     //  A failed ack waits its turn again
     t = 3000 * S_MS;
@@ -384,22 +393,22 @@ test_due (void **state)
 
     //  The peer appeared: at once (but LC_ACK_MS after a failed try)
     lc_delivery_ack_now (&link.r, 0);
-    assert_true (lc_delivery_due (&link.r, 0, t, true) == t + LC_ACK_MS * S_MS);
+    assert_true (lc_delivery_due (&link.r, 0, true) == t + LC_ACK_MS * S_MS);
     assert_true (s_ack (&link, t + LC_ACK_MS * S_MS));
     lc_delivery_ack_now (&link.r, 0);
-    assert_true (lc_delivery_due (&link.r, 0, t + 101 * S_MS, true) <= t + 101 * S_MS);
+    assert_true (lc_delivery_due (&link.r, 0, true) <= t + 101 * S_MS);
 
     //  Draining: a change goes without the delay
     t = 5000 * S_MS;
     s_queue (&link, 2, 2);
     s_transmit (&link, 0, t);
-    lc_delivery_drain (&link.r);
-    assert_true (lc_delivery_due (&link.r, 0, t, true) <= t);
+    lc_delivery_drain (&link.r, t);
+    assert_true (lc_delivery_due (&link.r, 0, true) <= t);
 
     //  The link would not take 3: tried again LC_ACK_MS later
     s_queue (&link, 3, 3);
     lc_delivery_blocked (&link.s, 0, t);
-    assert_true (lc_delivery_due (&link.s, 0, t, true) == t + LC_ACK_MS * S_MS);
+    assert_true (lc_delivery_due (&link.s, 0, true) == t + LC_ACK_MS * S_MS);
     s_unlink (&link);
 }
 
