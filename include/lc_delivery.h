@@ -72,6 +72,10 @@ typedef struct {
                                 //  its LC_ACK_DELAY_MS runs from
     int64_t blocked_ns;         //  when the link last refused a message
                                 //  (0: never)
+    //  What lc_delivery_earliest last knew
+    int64_t due_ns;             //  lc_delivery_due for due_can_ack
+    bool due_can_ack;           //  the can_ack it was computed for
+    bool due_fresh;             //  no call changed the peer since
 } lc_delivery_peer_t;
 
 typedef struct {
@@ -207,6 +211,12 @@ bool
 //  on nothing but the state: the same until a call changes peer idx.
 int64_t
     lc_delivery_due (const lc_delivery_t *self, size_t idx, bool can_ack);
+//  The earliest lc_delivery_due over every peer, can_ack [i] for peer i.
+//  Asks lc_delivery_due again only for the peers changed since the last
+//  call (or whose can_ack changed): a handler that touched one peer of
+//  127 costs one call, not 127.
+int64_t
+    lc_delivery_earliest (lc_delivery_t *self, const bool *can_ack);
 
 //  --------------------------------------------------------------------------
 //  --resume: both sides back from the log

@@ -41,10 +41,20 @@ lc_delivery_reset (lc_delivery_t *self)
     memset (self, 0, sizeof *self);
 }
 
-static lc_delivery_peer_t *
+static const lc_delivery_peer_t *
 s_peer (const lc_delivery_t *self, size_t idx)
 {
     assert (idx < self->count);
+    return &self->peers [idx];
+}
+
+//  The peer, to be changed: what lc_delivery_earliest knew of its due
+//  time is stale. Every change goes through here (s_peer is read-only).
+static lc_delivery_peer_t *
+s_peer_mut (lc_delivery_t *self, size_t idx)
+{
+    assert (idx < self->count);
+    self->peers [idx].due_fresh = false;
     return &self->peers [idx];
 }
 
@@ -110,7 +120,7 @@ lc_delivery_can_queue (const lc_delivery_t *self, size_t idx)
 void
 lc_delivery_queue (lc_delivery_t *self, size_t idx, uint64_t seq, uint64_t clock)
 {
-    lc_delivery_peer_t *peer = s_peer (self, idx);
+    lc_delivery_peer_t *peer = s_peer_mut (self, idx);
     assert (peer->length < LC_KEPT_MAX && seq > peer->last);
     s_append (peer, seq, clock);
 }
@@ -132,7 +142,7 @@ lc_delivery_next (const lc_delivery_t *self, size_t idx, lc_wire_msg_t *msg)
 bool
 lc_delivery_sent (lc_delivery_t *self, size_t idx, int64_t now_ns)
 {
-    lc_delivery_peer_t *peer = s_peer (self, idx);
+    lc_delivery_peer_t *peer = s_peer_mut (self, idx);
     assert (peer->cursor < peer->length);
     //  Nothing was outstanding: the stall clock starts now
     if (peer->cursor <= s_after (peer, peer->acked_taken))
@@ -149,7 +159,7 @@ int
 lc_delivery_ack (lc_delivery_t *self, size_t idx, const lc_wire_msg_t *ack,
                  int64_t now_ns)
 {
-    lc_delivery_peer_t *peer = s_peer (self, idx);
+    lc_delivery_peer_t *peer = s_peer_mut (self, idx);
     if (ack->taken > peer->last || ack->logged > ack->taken)
         return -1;
     //  From a new instance of the peer, what it says is the truth, even if
@@ -180,7 +190,7 @@ lc_delivery_ack (lc_delivery_t *self, size_t idx, const lc_wire_msg_t *ack,
 void
 lc_delivery_link_up (lc_delivery_t *self, size_t idx, int64_t now_ns)
 {
-    lc_delivery_peer_t *peer = s_peer (self, idx);
+    lc_delivery_peer_t *peer = s_peer_mut (self, idx);
     peer->cursor = s_after (peer, peer->acked_taken);
     peer->progress_ns = now_ns;
     peer->stall_ns = S_STALL_NS;
@@ -189,7 +199,7 @@ lc_delivery_link_up (lc_delivery_t *self, size_t idx, int64_t now_ns)
 void
 lc_delivery_restarted (lc_delivery_t *self, size_t idx, uint64_t instance)
 {
-    lc_delivery_peer_t *peer = s_peer (self, idx);
+    lc_delivery_peer_t *peer = s_peer_mut (self, idx);
     if (instance == peer->instance)
         return;                 //  its ack came first: in sync already
     peer->acked_taken = peer->base;
@@ -200,16 +210,17 @@ lc_delivery_restarted (lc_delivery_t *self, size_t idx, uint64_t instance)
 void
 lc_delivery_blocked (lc_delivery_t *self, size_t idx, int64_t now_ns)
 {
-    s_peer (self, idx)->blocked_ns = now_ns;
+    s_peer_mut (self, idx)->blocked_ns = now_ns;
 }
 
 bool
 lc_delivery_stalled (lc_delivery_t *self, size_t idx, int64_t now_ns)
 {
-    lc_delivery_peer_t *peer = s_peer (self, idx);
-    size_t after = s_after (peer, peer->acked_taken);
-    if (!peer->synced || peer->cursor <= after || now_ns - peer->progress_ns < peer->stall_ns)
+    const lc_delivery_peer_t *seen = s_peer (self, idx);
+    size_t after = s_after (seen, seen->acked_taken);
+    if (!seen->synced || seen->cursor <= after || now_ns - seen->progress_ns < seen->stall_ns)
         return false;
+    lc_delivery_peer_t *peer = s_peer_mut (self, idx);
     peer->cursor = after;
     peer->progress_ns = now_ns;
     if (peer->stall_ns < S_STALL_MAX_NS)
@@ -246,7 +257,7 @@ lc_take_t
 lc_delivery_take (lc_delivery_t *self, size_t idx, uint64_t seq, uint64_t prev,
                   int64_t now_ns)
 {
-    lc_delivery_peer_t *peer = s_peer (self, idx);
+    lc_delivery_peer_t *peer = s_peer_mut (self, idx);
     if (seq <= peer->taken) {
         //  Its sender does not know we have it: tell it
         s_owe (peer, now_ns);
@@ -269,7 +280,7 @@ lc_delivery_take (lc_delivery_t *self, size_t idx, uint64_t seq, uint64_t prev,
 void
 lc_delivery_logged (lc_delivery_t *self, size_t idx, uint64_t seq, int64_t now_ns)
 {
-    lc_delivery_peer_t *peer = s_peer (self, idx);
+    lc_delivery_peer_t *peer = s_peer_mut (self, idx);
     assert (seq <= peer->taken);
     if (seq > peer->logged) {
         peer->logged = seq;
@@ -281,6 +292,8 @@ void
 lc_delivery_drain (lc_delivery_t *self, int64_t now_ns)
 {
     self->draining = true;
+    //  No ack waits its delay any more: lc_delivery_logged marks every
+    //  peer changed
     for (size_t i = 0; i < self->count; i++)
         lc_delivery_logged (self, i, self->peers [i].taken, now_ns);
 }
@@ -288,7 +301,7 @@ lc_delivery_drain (lc_delivery_t *self, int64_t now_ns)
 void
 lc_delivery_ack_now (lc_delivery_t *self, size_t idx)
 {
-    s_peer (self, idx)->ack_now = true;
+    s_peer_mut (self, idx)->ack_now = true;
 }
 
 //  When a pending ack goes out: to a peer that (re)appeared at once;
@@ -337,7 +350,7 @@ lc_delivery_ack_pending (const lc_delivery_t *self, size_t idx)
 void
 lc_delivery_ack_sent (lc_delivery_t *self, size_t idx, int64_t now_ns)
 {
-    lc_delivery_peer_t *peer = s_peer (self, idx);
+    lc_delivery_peer_t *peer = s_peer_mut (self, idx);
     peer->ack_due = peer->ack_now = peer->gap = false;
     peer->acked_ns = now_ns;
     peer->deferred_ns = 0;
@@ -346,7 +359,7 @@ lc_delivery_ack_sent (lc_delivery_t *self, size_t idx, int64_t now_ns)
 void
 lc_delivery_ack_deferred (lc_delivery_t *self, size_t idx, int64_t now_ns)
 {
-    s_peer (self, idx)->deferred_ns = now_ns;
+    s_peer_mut (self, idx)->deferred_ns = now_ns;
 }
 
 bool
@@ -385,13 +398,50 @@ lc_delivery_due (const lc_delivery_t *self, size_t idx, bool can_ack)
     return due;
 }
 
+#ifndef NDEBUG
+//  A walk of every peer's lc_delivery_due, for lc_delivery_earliest to be
+//  checked against (assert, in debug builds)
+static int64_t
+s_earliest_walk (const lc_delivery_t *self, const bool *can_ack)
+{
+    int64_t earliest = INT64_MAX;
+    for (size_t i = 0; i < self->count; i++) {
+        int64_t due = lc_delivery_due (self, i, can_ack [i]);
+        if (due < earliest)
+            earliest = due;
+    }
+    return earliest;
+}
+#endif
+
+//  lc_delivery_due depends on the peer's state, can_ack and draining
+//  alone, and every change to those goes through s_peer_mut: a fresh
+//  due_ns is what lc_delivery_due would say
+int64_t
+lc_delivery_earliest (lc_delivery_t *self, const bool *can_ack)
+{
+    int64_t earliest = INT64_MAX;
+    for (size_t i = 0; i < self->count; i++) {
+        lc_delivery_peer_t *peer = &self->peers [i];
+        if (!peer->due_fresh || peer->due_can_ack != can_ack [i]) {
+            peer->due_ns = lc_delivery_due (self, i, can_ack [i]);
+            peer->due_can_ack = can_ack [i];
+            peer->due_fresh = true;
+        }
+        if (peer->due_ns < earliest)
+            earliest = peer->due_ns;
+    }
+    assert (earliest == s_earliest_walk (self, can_ack));
+    return earliest;
+}
+
 //  --------------------------------------------------------------------------
 //  --resume
 
 void
 lc_delivery_restore_logged (lc_delivery_t *self, size_t idx, uint64_t seq)
 {
-    lc_delivery_peer_t *peer = s_peer (self, idx);
+    lc_delivery_peer_t *peer = s_peer_mut (self, idx);
     if (seq > peer->taken)
         peer->taken = peer->logged = seq;
 }
@@ -399,7 +449,7 @@ lc_delivery_restore_logged (lc_delivery_t *self, size_t idx, uint64_t seq)
 void
 lc_delivery_restore_sent (lc_delivery_t *self, size_t idx, uint64_t seq, uint64_t clock)
 {
-    lc_delivery_peer_t *peer = s_peer (self, idx);
+    lc_delivery_peer_t *peer = s_peer_mut (self, idx);
     if (seq <= peer->last)
         return;                 //  a log out of order: keep what is known
     if (peer->length == LC_KEPT_MAX)

@@ -943,12 +943,10 @@ static void
 s_plan_delivery (s_machine_t *self)
 {
     int64_t now = lc_mono_ns ();
-    int64_t due = INT64_MAX;
-    for (size_t i = 0; i < self->barrier.peer_count; i++) {
-        int64_t at = lc_delivery_due (&self->delivery, i, self->barrier.peers [i].answered);
-        if (at < due)
-            due = at;
-    }
+    bool can_ack [LC_PEERS_MAX];
+    for (size_t i = 0; i < self->barrier.peer_count; i++)
+        can_ack [i] = self->barrier.peers [i].answered;
+    int64_t due = lc_delivery_earliest (&self->delivery, can_ack);
     if (self->phase == S_DRAIN && self->delivery_ran_ns + LC_ACK_MS * 1000000LL < due)
         due = self->delivery_ran_ns + LC_ACK_MS * 1000000LL;
     if (due == self->delivery_due_ns)

@@ -412,6 +412,75 @@ test_due (void **state)
     s_unlink (&link);
 }
 
+//  lc_delivery_earliest, which asks again only for the peers changed
+//  since it last did, always says what a walk of lc_delivery_due says:
+//  random calls of every kind on a few peers, checked after each one
+static uint32_t
+s_random (uint32_t *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed >> 16;
+}
+
+static void
+s_random_call (lc_delivery_t *d, size_t idx, uint32_t *seed, int64_t now)
+{
+    lc_delivery_peer_t *peer = &d->peers [idx];
+    lc_wire_msg_t msg;
+    switch (s_random (seed) % 13) {
+        case 0: if (lc_delivery_can_queue (d, idx))
+                    lc_delivery_queue (d, idx, peer->last + 1, (uint64_t) now);
+                break;
+        case 1: if (lc_delivery_next (d, idx, &msg))
+                    lc_delivery_sent (d, idx, now);
+                break;
+        case 2: lc_delivery_blocked (d, idx, now); break;
+        case 3: msg = (lc_wire_msg_t) { .type = LC_MSG_ACK, .instance = 1 + s_random (seed) % 2,
+                                        .taken = peer->last };
+                msg.logged = s_random (seed) % (msg.taken + 1);
+                lc_delivery_ack (d, idx, &msg, now);
+                break;
+        case 4: lc_delivery_link_up (d, idx, now); break;
+        case 5: lc_delivery_stalled (d, idx, now); break;
+        case 6: lc_delivery_take (d, idx, peer->taken + s_random (seed) % 3,
+                                  peer->taken + s_random (seed) % 2, now);
+                break;
+        case 7: lc_delivery_logged (d, idx, peer->taken, now); break;
+        case 8: lc_delivery_ack_now (d, idx); break;
+        case 9: lc_delivery_ack_sent (d, idx, now); break;
+        case 10: lc_delivery_ack_deferred (d, idx, now); break;
+        case 11: lc_delivery_restarted (d, idx, 1 + s_random (seed) % 2); break;
+        default: if (s_random (seed) % 50 == 0)
+                     lc_delivery_drain (d, now);
+                 break;
+    }
+}
+
+static void
+test_earliest (void **state)
+{
+    (void) state;
+    lc_delivery_t d;
+    lc_delivery_init (&d, 5);
+    bool can_ack [5] = { true, true, false, true, false };
+    uint32_t seed = 7;
+    int64_t now = 1000 * S_MS;
+    for (int step = 0; step < 20000; step++) {
+        now += (int64_t) (s_random (&seed) % 300) * S_MS;
+        if (s_random (&seed) % 20 == 0)
+            can_ack [s_random (&seed) % 5] ^= true;
+        else
+            s_random_call (&d, s_random (&seed) % 5, &seed, now);
+        int64_t walk = INT64_MAX;
+        for (size_t i = 0; i < 5; i++) {
+            int64_t due = lc_delivery_due (&d, i, can_ack [i]);
+            walk = due < walk ? due : walk;
+        }
+        assert_true (lc_delivery_earliest (&d, can_ack) == walk);
+    }
+    lc_delivery_reset (&d);
+}
+
 int
 main (void)
 {
@@ -425,6 +494,7 @@ main (void)
         cmocka_unit_test (test_sender_restarts),
         cmocka_unit_test (test_bound),
         cmocka_unit_test (test_due),
+        cmocka_unit_test (test_earliest),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
