@@ -86,11 +86,11 @@
 #define LC_BACKLOG_BASE         100     //  listen backlog besides one per
                                         //  peer (100: libzmq's default)
 #define LC_GRACE_MS             1000    //  drain after stop, not scaled
-#define LC_END_DELAY_MS         50      //  after the last tick, the stop
+#define LC_END_DELAY_MS         50      //  after the run's end, the stop
 #define LC_END_DELAY_PEER_MS    2       //  waits this long, and this much
                                         //  more per peer, for the peers'
                                         //  last ticks: their starts spread
-                                        //  with the mesh (230 ms at 128)
+                                        //  with the mesh (up to 240 ms at 128)
 #define LC_REFUSE_LINGER_MS     1000    //  a machine refusing a peer of
                                         //  another protocol version answers
                                         //  this long before it exits

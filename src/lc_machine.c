@@ -81,7 +81,7 @@ typedef struct {
     int announce_timer;         //  zloop timer ids, or -1
     int timeout_timer;
     int grace_timer;
-    int end_timer;              //  from the last tick to the stop, or -1
+    int end_timer;              //  from the run's end to the stop, or -1
     int delivery_timer;         //  when lc_delivery next needs us, or -1
     int64_t delivery_due_ns;    //  when it fires (INT64_MAX: not armed)
     int64_t delivery_ran_ns;    //  when s_on_delivery last ran
@@ -441,12 +441,9 @@ s_stop (s_machine_t *self, lc_stop_reason_t reason)
     if (self->phase != S_RUN)
         return;
     if (self->end_timer != -1) {
-        //  Every tick has run: a signal meanwhile only hastens the end (an
-        //  error stays an error)
+        //  The wait after the end, cut short (a signal is still a signal)
         zloop_timer_end (self->loop, self->end_timer);
         self->end_timer = -1;
-        if (reason == LC_STOP_SIGNAL)
-            reason = LC_STOP_DURATION;
     }
     self->phase = S_DRAIN;
     self->barrier.phase = LC_BARRIER_DRAIN;
@@ -599,11 +596,12 @@ s_on_tick (zloop_t *loop, zmq_pollitem_t *item, void *arg)
             s_acknowledge (self, i, now, next);
     lc_notice_flush (&self->notice, false, now);
     if (self->model.tick >= self->schedule.ticks && now >= self->schedule.end_ns) {
-        //  Every peer's last tick is due within the start's spread of ours
-        //  (a few ms for 3 machines, 230 ms for 128 on two cores): the
-        //  stop, whose acknowledgements (no longer waiting for a DATA to
-        //  ride with) and BYEs go to every peer at once, waits for them
-        zloop_poller_end (self->loop, &self->tick_item);
+        //  The run's end (t0 + duration) comes within the start's spread
+        //  of every peer's (a few ms for 3 machines, up to 240 ms for 128
+        //  on two cores), and their last ticks before it: the stop, whose
+        //  acknowledgements (no longer waiting for a DATA to ride with)
+        //  and BYEs go to every peer at once, waits for them. The timerfd
+        //  is not armed again.
         self->end_timer = zloop_timer (self->loop, LC_END_DELAY_MS + LC_END_DELAY_PEER_MS
                                        * self->barrier.peer_count, 1, s_on_end, self);
     }

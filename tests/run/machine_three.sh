@@ -2,7 +2,8 @@
 # Three machines on loopback at speed 50 for 60 model seconds: each does
 # floor(rate x 60) ticks, every row is well formed, each clock obeys the
 # rules row by row, every received message was sent with the same clock,
-# sent = received + unread, and the analyzer agrees.
+# sent = received + unread, each stopped no sooner than the wait after the
+# end, and the analyzer agrees.
 . "$LC_SOURCE/tests/lib/run.sh"
 
 lc_loopback 3
@@ -22,6 +23,11 @@ for i in 1 2 3; do
     unread=$((unread + $(lc_count "$run/machine-$i.csv" unread)))
     [ "$(lc_field "$run/machine-$i.json" received)" = "$(lc_count "$run/machine-$i.csv" recv)" ] \
         || fail "machine $i: summary received differs from its recv rows"
+    #  The stop waits 50 ms + 2 ms per peer after the run's end (60 / 50 =
+    #  1.2 s after the start row) for the peers' last ticks
+    awk -F, '$3 == "start" && !t0 { t0 = $1 } $3 == "stop" { stop = $1 }
+             END { exit !(stop - t0 >= 1.2 + 0.054) }' "$run/machine-$i.csv" \
+        || fail "machine $i stopped sooner than 54 ms after the run's end: $(grep -E ',(start|stop),' "$run/machine-$i.csv" | cut -d, -f1,3 | tr '\n' ' ')"
 done
 summary=$(lc_logcheck "$run"/machine-*.csv)
 echo "$summary"
