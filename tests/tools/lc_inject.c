@@ -69,7 +69,8 @@ s_garbage (const char *endpoint, long count)
 
 //  A send that ZeroMQ cannot queue (a handshake refused, the connection
 //  gone: a PUSH with no connection blocks) gives up after S_SEND_MS, and
-//  so does every later one: the injector ends instead of hanging
+//  so does every later one on that connection: the injector ends instead
+//  of hanging, and says so
 static bool s_gave_up = false;
 
 static void
@@ -88,6 +89,7 @@ s_push (const char *endpoint)
 {
     zsock_t *push = zsock_new (ZMQ_PUSH);
     assert (push);
+    s_gave_up = false;          //  a new connection: try again
     zsock_set_linger (push, S_LINGER_MS);
     //  One connection only: a refused handshake is not retried, so the
     //  machine sees exactly one bad connection per injector
@@ -200,7 +202,7 @@ main (int argc, char *argv [])
             s_send_data (push, sender, LC_WIRE_VERSION);
         else
         if (streq (mode, "junk"))
-            zstr_send (push, "not an lclock message");
+            s_send_frame (push, "not an lclock message", strlen ("not an lclock message"), 0);
         else
         if (streq (mode, "frames"))
             s_frames (push, (long) sender);
