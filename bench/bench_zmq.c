@@ -5,14 +5,19 @@
 
     Two processes, each what a machine with two peers is made of and
     nothing more: czmq's context, a PULL socket bound on loopback, two
-    PUSH sockets connected to the other process, and (in the receiver) a
-    zloop reading the PULL socket. The sender sends COUNT messages, one
+    PUSH sockets (the sender's connected to the receiver, the receiver's
+    to its own PULL socket, unused), and in the receiver a zloop reading
+    the PULL socket. The sender sends COUNT messages, one
     every GAP_MS milliseconds of sleep (so that, as in a run, every
     message finds both processes' threads asleep), each carrying the wall
-    time it was handed to ZeroMQ; the receiver notes the wall time its
-    loop read it. It prints one line:
+    time it was handed to ZeroMQ, alternately on its two PUSH sockets;
+    the receiver notes the wall time its loop read it. It prints two
+    lines, the sender's and the receiver's:
 
-        count=N delay_median_us=X delay_p99_us=X rss_sender_kb=N rss_receiver_kb=N
+        rss_sender_kb=N
+        count=N delay_median_us=X delay_p99_us=X rss_receiver_kb=N
+
+    The median and p99 are ranks ceil (p x N), as launch/bench.sh's.
 
     The delay is what lclock's own delay figure is held against: ZeroMQ's
     hand-over to its I/O thread, TCP on loopback, the receiver's I/O
@@ -23,6 +28,7 @@
 #include <czmq.h>
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,10 +40,11 @@ typedef struct {
     int64_t *delays_ns;             //  one per message read
     size_t count;                   //  read so far
     size_t expected;                //  COUNT
-    bool ended;                     //  the sender's end mark came
+    int ends;                       //  end marks read: one per PUSH socket
 } s_receiver_t;
 
 #define S_END_MARK  0               //  the time stamp that ends the run
+#define S_PUSHES    2               //  PUSH sockets: a machine's two peers
 
 static int64_t
 s_wall_ns (void)
@@ -66,6 +73,14 @@ s_compare (const void *a, const void *b)
 {
     int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
     return (x > y) - (x < y);
+}
+
+//  The index of the value of rank ceil (p x n) among n sorted, n > 0
+static size_t
+s_rank (double p, size_t n)
+{
+    size_t rank = (size_t) ceil (p * (double) n);
+    return rank > 0? rank - 1: 0;
 }
 
 //  The PULL socket on an ephemeral loopback port; returns the port
@@ -100,12 +115,12 @@ s_on_pull (zloop_t *loop, zsock_t *pull, void *arg)
     int64_t sent;
     while (zmq_recv (zsock_resolve (pull), &sent, sizeof sent, ZMQ_DONTWAIT) == sizeof sent) {
         if (sent == S_END_MARK)
-            self->ended = true;
+            self->ends++;
         else
         if (self->count < self->expected)
             self->delays_ns [self->count++] = s_wall_ns () - sent;
     }
-    return self->ended? -1: 0;
+    return self->ends == S_PUSHES? -1: 0;
 }
 
 //  Sends COUNT time stamps to PORT, GAP_MS apart
@@ -123,8 +138,11 @@ s_send (int port, size_t count, long gap_ms)
         if (zmq_send (zsock_resolve (push [i % 2]), &now, sizeof now, 0) != sizeof now)
             fprintf (stderr, "bench_zmq: send %zu: %s\n", i, zmq_strerror (zmq_errno ()));
     }
+    //  An end mark behind the last message on each connection (the two
+    //  are separate TCP connections: no order between them)
     int64_t end = S_END_MARK;
     zmq_send (zsock_resolve (push [0]), &end, sizeof end, 0);
+    zmq_send (zsock_resolve (push [1]), &end, sizeof end, 0);
     //  What is queued goes out before the context ends (czmq's linger
     //  is 0 by default)
     zsock_set_linger (push [0], 1000);
@@ -167,13 +185,13 @@ main (int argc, char *argv [])
     zsock_t *pull = s_pull (&port);
     zsock_t *push [2];
     s_pushes (push, port);      //  to itself: a machine's two links, unused
-    s_receiver_t self = { zmalloc (count * sizeof (int64_t)), 0, count, false };
+    s_receiver_t self = { zmalloc (count * sizeof (int64_t)), 0, count, 0 };
     zloop_t *loop = zloop_new ();
     zloop_reader (loop, pull, s_on_pull, &self);
     if (write (ready [1], &port, sizeof port) != sizeof port)
         return 1;
     //  zloop ends on any interrupted poll (the sender's SIGCHLD too)
-    while (!self.ended && !zsys_interrupted)
+    while (self.ends < S_PUSHES && !zsys_interrupted)
         zloop_start (loop);
     int status;
     waitpid (sender, &status, 0);
@@ -183,8 +201,8 @@ main (int argc, char *argv [])
     }
     qsort (self.delays_ns, self.count, sizeof (int64_t), s_compare);
     printf ("count=%zu delay_median_us=%.1f delay_p99_us=%.1f rss_receiver_kb=%ld\n",
-            self.count, self.delays_ns [self.count / 2] / 1000.0,
-            self.delays_ns [(self.count * 99) / 100] / 1000.0, s_peak_rss_kb ());
+            self.count, self.delays_ns [s_rank (0.5, self.count)] / 1000.0,
+            self.delays_ns [s_rank (0.99, self.count)] / 1000.0, s_peak_rss_kb ());
     zloop_destroy (&loop);
     zsock_destroy (&push [0]);
     zsock_destroy (&push [1]);
