@@ -48,22 +48,19 @@ int
 int
     lc_file_close_checked (FILE **file_p);
 
-//  An output written whole or not at all. lc_file_create opens a new file
-//  beside path (path.tmp-PID-N, created with O_EXCL: never a FIFO, a
-//  device or a link that was there) and puts its name into tmp (size
-//  bytes). lc_file_commit flushes and closes *file_p (sets it to NULL),
-//  checked, and renames tmp over path; lc_file_abandon closes and removes
-//  tmp. On any failure tmp is removed and path left as it was: a reader
+//  What lc_file_write_whole writes: the whole output into file. Returns 0,
+//  or -1 (with errno set where it knows why) when it could not.
+typedef int (lc_file_writer_fn) (FILE *file, const void *arg);
+
+//  An output written whole or not at all: write (file, arg) into a new
+//  file beside path (path.tmp-PID-N, created with O_EXCL: never a FIFO, a
+//  device or a link that was there), flushed and closed, checked, then
+//  renamed over path. On any failure (write returns -1, or a write to the
+//  file failed) the new file is removed and path left as it was: a reader
 //  never sees half a file, and a link at path is replaced, not followed.
-//  Return NULL or -1 with errno set.
-FILE *
-    lc_file_create (const char *path, char *tmp, size_t size);
-
+//  Returns 0, or -1 with errno set (EIO when nothing said why).
 int
-    lc_file_commit (FILE **file_p, const char *tmp, const char *path);
-
-void
-    lc_file_abandon (FILE **file_p, const char *tmp);
+    lc_file_write_whole (const char *path, lc_file_writer_fn *write, const void *arg);
 
 //  Flushes stdout and tells whether every write to it went through.
 //  Returns 0, or -1 with errno set.

@@ -71,7 +71,7 @@ json_t *
 json_t *
     lc_json_text_or_null (const char *text);
 
-//  Writes json to path whole or not at all (lc_file_create, then commit),
+//  Writes json to path whole or not at all (lc_file_write_whole),
 //  with json_dumpf's flags and a final newline. Returns 0, or -1 with errno
 //  set and path as it was.
 int

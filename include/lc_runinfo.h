@@ -96,7 +96,7 @@ json_t *
 lc_runinfo_t *
     lc_runinfo_from_json (json_t *object, const char *where, const char *program);
 
-//  Writes DIR/run.json atomically (lc_file_create's temporary file in DIR,
+//  Writes DIR/run.json atomically (lc_file_write_whole's temporary file in DIR,
 //  then rename).
 //  Returns 0, or -1 after one line on stderr naming the file.
 int

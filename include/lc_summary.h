@@ -71,7 +71,7 @@ typedef struct {
 const char *
     lc_stop_reason_name (lc_stop_reason_t reason);
 
-//  Writes path whole or not at all (lc_file_create and lc_file_commit: a
+//  Writes path whole or not at all (lc_file_write_whole: a
 //  new temporary file beside it, renamed over it, removed on failure).
 //  Returns 0, or -1 with error (size bytes) naming the file and what went
 //  wrong.

@@ -506,6 +506,14 @@ s_check_outputs (const lc_run_t *run, const s_options_t *options)
     return 0;
 }
 
+//  report.md, for lc_file_write_whole (a failed write shows at the commit)
+static int
+s_write_report (FILE *file, const void *arg)
+{
+    lc_report_markdown ((const lc_result_t *) arg, file);
+    return 0;
+}
+
 static int
 s_write_outputs (const lc_result_t *result, const s_options_t *options, json_t *summary)
 {
@@ -516,11 +524,7 @@ s_write_outputs (const lc_result_t *result, const s_options_t *options, json_t *
         return -1;
     }
     snprintf (path, sizeof path, "%s/report.md", options->out_dir);
-    char tmp [S_PATH_MAX + 32];
-    FILE *file = lc_file_create (path, tmp, sizeof tmp);
-    if (file)
-        lc_report_markdown (result, file);
-    if (!file || lc_file_commit (&file, tmp, path)) {
+    if (lc_file_write_whole (path, s_write_report, result)) {
         fprintf (stderr, "lclock analyze: cannot write %s: %s\n", path, strerror (errno));
         return -1;
     }

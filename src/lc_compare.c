@@ -947,6 +947,21 @@ s_parse_options (int argc, char *argv [], s_options_t *options)
     return -1;
 }
 
+//  comparison.md, for lc_file_write_whole (a failed write shows at the
+//  commit)
+typedef struct {
+    lc_compare_t *self;
+    bool plots;
+} s_markdown_t;
+
+static int
+s_write_markdown (FILE *file, const void *arg)
+{
+    const s_markdown_t *markdown = (const s_markdown_t *) arg;
+    lc_compare_markdown (markdown->self, file, markdown->plots);
+    return 0;
+}
+
 static int
 s_write (lc_compare_t *self, const s_options_t *options, json_t *json)
 {
@@ -968,13 +983,9 @@ s_write (lc_compare_t *self, const s_options_t *options, json_t *json)
         if (drawn)
             fprintf (stderr, S_PROGRAM ": %s\n", note);
     }
-    bool plots = drawn == 0;
+    s_markdown_t markdown = { self, drawn == 0 };
     snprintf (path, sizeof path, "%s/comparison.md", options->out);
-    char tmp [S_PATH_MAX + 32];
-    FILE *file = lc_file_create (path, tmp, sizeof tmp);
-    if (file)
-        lc_compare_markdown (self, file, plots);
-    if (!file || lc_file_commit (&file, tmp, path)) {
+    if (lc_file_write_whole (path, s_write_markdown, &markdown)) {
         fprintf (stderr, S_PROGRAM ": cannot write %s: %s\n", path, strerror (errno));
         return -1;
     }

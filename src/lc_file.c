@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -127,8 +128,8 @@ lc_file_close_checked (FILE **file_p)
 
 #define S_CREATE_TRIES  100         //  temporary names tried at most
 
-FILE *
-lc_file_create (const char *path, char *tmp, size_t size)
+static FILE *
+s_create (const char *path, char *tmp, size_t size)
 {
     for (int n = 0; n < S_CREATE_TRIES; n++) {
         int length = snprintf (tmp, size, "%s.tmp-%ld-%d", path, (long) getpid (), n);
@@ -154,8 +155,8 @@ lc_file_create (const char *path, char *tmp, size_t size)
     return NULL;
 }
 
-int
-lc_file_commit (FILE **file_p, const char *tmp, const char *path)
+static int
+s_commit (FILE **file_p, const char *tmp, const char *path)
 {
     int rc = lc_file_close_checked (file_p);
     if (rc == 0)
@@ -168,14 +169,31 @@ lc_file_commit (FILE **file_p, const char *tmp, const char *path)
     return rc;
 }
 
-void
-lc_file_abandon (FILE **file_p, const char *tmp)
+static void
+s_abandon (FILE **file_p, const char *tmp)
 {
     if (*file_p) {
         fclose (*file_p);
         *file_p = NULL;
     }
     unlink (tmp);
+}
+
+int
+lc_file_write_whole (const char *path, lc_file_writer_fn *write, const void *arg)
+{
+    char tmp [PATH_MAX + 32];
+    FILE *file = s_create (path, tmp, sizeof tmp);
+    if (!file)
+        return -1;
+    errno = 0;
+    if (write (file, arg)) {
+        int saved = errno ? errno : EIO;
+        s_abandon (&file, tmp);
+        errno = saved;
+        return -1;
+    }
+    return s_commit (&file, tmp, path);
 }
 
 int

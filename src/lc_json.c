@@ -164,21 +164,21 @@ lc_json_text_or_null (const char *text)
     return text ? json_string (text) : json_null ();
 }
 
+typedef struct {
+    const json_t *json;
+    size_t flags;
+} s_dump_t;
+
+static int
+s_dump (FILE *file, const void *arg)
+{
+    const s_dump_t *dump = (const s_dump_t *) arg;
+    return json_dumpf (dump->json, file, dump->flags) || fputc ('\n', file) == EOF ? -1 : 0;
+}
+
 int
 lc_json_save (const json_t *json, const char *path, size_t flags)
 {
-    char tmp [PATH_MAX + 32];
-    FILE *file = lc_file_create (path, tmp, sizeof tmp);
-    if (!file)
-        return -1;
-    errno = 0;
-    if (json_dumpf (json, file, flags) || fputc ('\n', file) == EOF) {
-        if (errno == 0)
-            errno = EIO;
-        int saved = errno;
-        lc_file_abandon (&file, tmp);
-        errno = saved;
-        return -1;
-    }
-    return lc_file_commit (&file, tmp, path);
+    s_dump_t dump = { json, flags };
+    return lc_file_write_whole (path, s_dump, &dump);
 }

@@ -285,26 +285,26 @@ s_fail (char *error, size_t size, const char *format, ...)
     return -1;
 }
 
+typedef struct {
+    char *data;
+    size_t length;
+} s_text_t;
+
+static int
+s_write_text (FILE *file, const void *arg)
+{
+    const s_text_t *text = (const s_text_t *) arg;
+    return fwrite (text->data, 1, text->length, file) == text->length ? 0 : -1;
+}
+
 int
 lc_summary_write (const lc_summary_t *self, const char *path, char *error, size_t size)
 {
-    size_t length;
-    char *text = s_format (self, &length);
-    char tmp [PATH_MAX + 32];
-    FILE *file = lc_file_create (path, tmp, sizeof tmp);
-    int rc = -1;
-    if (file) {
-        errno = 0;
-        if (fwrite (text, 1, length, file) == length)
-            rc = lc_file_commit (&file, tmp, path);
-        else {
-            int saved = errno ? errno : EIO;
-            lc_file_abandon (&file, tmp);
-            errno = saved;
-        }
-    }
+    s_text_t text;
+    text.data = s_format (self, &text.length);
+    int rc = lc_file_write_whole (path, s_write_text, &text);
     int saved = errno;
-    free (text);
+    free (text.data);
     if (rc)
         return s_fail (error, size, "cannot write %s: %s", path, strerror (saved));
     return 0;
