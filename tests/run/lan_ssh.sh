@@ -6,7 +6,8 @@
 # LCLOCK_REMOTE='ssh -F LAB/config HOST', as the guide says. Checked: both
 # runs complete and pass their analysis, run.json says what was run, every
 # run has its own run id (shared by its machines), report.md shows every
-# machine's seed, and runlan's folders on the hosts are gone. Needs root
+# machine's seed, each machine (no CURVE, a host address) said its links
+# are not authenticated, and runlan's folders on the hosts are gone. Needs root
 # (see tests/lib/netns.sh).
 . "$LC_SOURCE/tests/lib/run.sh"
 . "$LC_SOURCE/tests/lib/netns.sh"
@@ -52,6 +53,12 @@ run_lan lan
 mv "$LC_WORK/runs-lan" "$LC_WORK/runs"
 lc_lan_check "$LC_RC" 3
 run=$LC_LAN_RUN
+#  Bound to a host address without CURVE: each machine said once that its
+#  links are not authenticated
+for i in 1 2 3; do
+    [ "$(grep -c "links are not authenticated: anyone who reaches tcp://" "$run/launch/machine-$i.err")" = 1 ] \
+        || { cat "$run/launch/machine-$i.err" >&2; fail "machine $i did not say once that its links are not authenticated"; }
+done
 
 #  run.json: what was asked for; CURVE off
 json="$run/run.json"

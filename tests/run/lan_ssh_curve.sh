@@ -44,6 +44,8 @@ lc_lan_check "$LC_RC" 3
 for i in 1 2 3; do
     [ "$(lc_field "$LC_LAN_RUN/machine-$i.json" curve)" = true ] || fail "machine $i ran without CURVE"
     [ "$(lc_field "$LC_LAN_RUN/machine-$i.json" untrusted)" = 0 ] || fail "machine $i refused a peer"
+    ! grep -q "not authenticated" "$LC_LAN_RUN/launch/machine-$i.err" \
+        || fail "machine $i, with CURVE, said its links are not authenticated"
 done
 [ "$(jq -r .curve "$LC_LAN_RUN/run.json")" = true ] || fail "run.json does not say CURVE was on"
 grep -q "| curve | on |" "$LC_LAN_RUN/report.md" || fail "report.md does not say CURVE was on"
