@@ -57,6 +57,8 @@ typedef struct {
     const char *setting;        //  REFUSE: the setting that differs
     char here [64];             //  REFUSE: its value here
     char there [64];            //  REFUSE: its value at the sender
+    bool unreadable;            //  REFUSE: the sender's answers cannot be
+                                //  read (another protocol version)
 } lc_barrier_decision_t;
 
 typedef struct {

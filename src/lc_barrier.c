@@ -241,7 +241,8 @@ lc_barrier_other_version (lc_barrier_t *self, size_t idx)
     if (self->phase != LC_BARRIER_ANNOUNCE)
         return s_reject ("wrong protocol version");
     lc_barrier_decision_t decision = { .verdict = LC_BARRIER_REFUSE,
-                                       .setting = "protocol version" };
+                                       .setting = "protocol version",
+                                       .unreadable = true };
     snprintf (decision.here, sizeof decision.here, "%d", LC_WIRE_VERSION);
     snprintf (decision.there, sizeof decision.there, "another");
     return decision;

@@ -79,7 +79,9 @@ typedef struct {
     zmq_pollitem_t signal_item; //  the signalfd, as a zloop poll item
     uint64_t announce_rounds;   //  announcement timer calls so far
     int announce_timer;         //  zloop timer ids, or -1
-    int timeout_timer;
+    int timeout_timer;          //  --start-timeout, then the refusal's end
+    int64_t start_deadline_ns;  //  --start-timeout's end (monotonic), or
+                                //  INT64_MAX
     int grace_timer;
     int end_timer;              //  from the run's end to the stop, or -1
     int delivery_timer;         //  when lc_delivery next needs us, or -1
@@ -102,6 +104,8 @@ typedef struct {
     bool refused_heard_us;      //  it answered our HELLO: it has ours
     bool refused_told;          //  we answered its HELLO: it knows we
                                 //  have its settings
+    bool refused_unreadable;    //  it speaks another protocol version
+    size_t refused_wait_ms;     //  how long it answers that peer at most
     bool ended;                 //  leave the loop
     int exit_status;            //  what the process returns
 } s_machine_t;
@@ -620,13 +624,28 @@ s_reject (s_machine_t *self, const char *reason)
     lc_notice_event (&self->notice, LC_NOTICE_REJECTED, reason, lc_mono_ns ());
 }
 
-static int s_on_refused (zloop_t *loop, int timer_id, void *arg);
-static int s_on_refuse_wait (zloop_t *loop, int timer_id, void *arg);
+static int s_on_refuse_end (zloop_t *loop, int timer_id, void *arg);
+
+//  How long a refusing machine answers at most: a peer of another protocol
+//  version, whose answers cannot be read, LC_REFUSE_LINGER_MS; any other
+//  until --start-timeout, and LC_REFUSE_WAIT_MS at most even with
+//  --start-timeout 0 (forever): the peer did appear, and if it died or its
+//  link never came up, waiting longer changes nothing of the refusal
+static size_t
+s_refuse_wait_ms (s_machine_t *self, const lc_barrier_decision_t *decision)
+{
+    if (decision->unreadable)
+        return LC_REFUSE_LINGER_MS;
+    int64_t left_ms = (self->start_deadline_ns - lc_mono_ns ()) / 1000000;
+    if (left_ms >= LC_REFUSE_WAIT_MS)
+        return LC_REFUSE_WAIT_MS;
+    return left_ms > 0 ? (size_t) left_ms : 1;
+}
 
 //  A peer has other run settings: said once. The machine goes on answering
 //  until that peer has our settings and knows we have its (s_refusing),
 //  so that both name the difference and exit 2 however slowly either
-//  starts; at the latest at --start-timeout or after LC_REFUSE_WAIT_MS
+//  starts, or until s_refuse_wait_ms ends, which replaces the start timeout
 static void
 s_refuse (s_machine_t *self, size_t idx, const lc_barrier_decision_t *decision)
 {
@@ -638,21 +657,27 @@ s_refuse (s_machine_t *self, size_t idx, const lc_barrier_decision_t *decision)
                    "and %s there; start every machine with the same settings",
                    self->barrier.peers [idx].id, decision->setting, decision->here,
                    decision->there);
-    zloop_timer (self->loop, LC_REFUSE_WAIT_MS, 1, s_on_refuse_wait, self);
+    if (self->timeout_timer >= 0)
+        zloop_timer_end (self->loop, self->timeout_timer);
+    self->refused_unreadable = decision->unreadable;
+    self->refused_wait_ms = s_refuse_wait_ms (self, decision);
+    self->timeout_timer = zloop_timer (self->loop, self->refused_wait_ms, 1,
+                                       s_on_refuse_end, self);
 }
 
-//  The refused peer never confirmed (it died, or its link never came up).
-//  Bounded apart from --start-timeout, which may be 0 (forever): the peer
-//  did appear, and waiting longer for it changes nothing of the refusal
+//  The refusal's time is up: a peer of another version cannot confirm and
+//  is not asked to; any other did not
 static int
-s_on_refuse_wait (zloop_t *loop, int timer_id, void *arg)
+s_on_refuse_end (zloop_t *loop, int timer_id, void *arg)
 {
     (void) loop;
     (void) timer_id;
     s_machine_t *self = (s_machine_t *) arg;
-    lc_notice_say (&self->notice, "machine %u did not confirm within %g s that it heard "
-                   "our settings", self->barrier.peers [self->refused_idx].id,
-                   LC_REFUSE_WAIT_MS / 1000.0);
+    self->timeout_timer = -1;
+    if (!self->refused_unreadable)
+        lc_notice_say (&self->notice, "machine %u did not confirm within %g s that it "
+                       "heard our settings", self->barrier.peers [self->refused_idx].id,
+                       self->refused_wait_ms / 1000.0);
     s_end (self, LC_EXIT_USAGE);
     return s_going_on (self);
 }
@@ -670,18 +695,6 @@ s_refusing (s_machine_t *self, size_t idx, bool welcomed_us, bool we_welcomed)
     self->refused_told |= we_welcomed;
     if (self->refused_heard_us && self->refused_told)
         s_end (self, LC_EXIT_USAGE);
-}
-
-//  A peer of another protocol version: its answers cannot be read, so the
-//  machine answers for LC_REFUSE_LINGER_MS, then exits 2
-static int
-s_on_refused (zloop_t *loop, int timer_id, void *arg)
-{
-    (void) loop;
-    (void) timer_id;
-    s_machine_t *self = (s_machine_t *) arg;
-    s_end (self, LC_EXIT_USAGE);
-    return s_going_on (self);
 }
 
 //  Carries out the barrier's decision; returns true if a WELCOME to the
@@ -801,10 +814,7 @@ s_take_one (s_machine_t *self)
     else
     if (got == LC_LINKS_OTHER_VERSION) {
         lc_barrier_decision_t decision = lc_barrier_other_version (&self->barrier, idx);
-        bool first = !self->refusing;
         s_carry_out (self, idx, &decision);
-        if (first && self->refusing)
-            zloop_timer (self->loop, LC_REFUSE_LINGER_MS, 1, s_on_refused, self);
     }
     return got != LC_LINKS_NONE;
 }
@@ -967,13 +977,6 @@ s_on_start_timeout (zloop_t *loop, int timer_id, void *arg)
     (void) loop;
     (void) timer_id;
     s_machine_t *self = (s_machine_t *) arg;
-    if (self->refusing) {
-        lc_notice_say (&self->notice, "machine %u did not confirm within --start-timeout "
-                       "%g s that it heard our settings", self->barrier.peers [
-                       self->refused_idx].id, self->config->start_timeout);
-        s_end (self, LC_EXIT_USAGE);
-        return s_going_on (self);
-    }
     s_read_push_monitors (self);
     char ids [LC_PEERS_MAX * 7];
     bool answered_all;
@@ -1298,10 +1301,12 @@ s_open_loop (s_machine_t *self)
     zloop_reader (self->loop, lc_links_pull_monitor (self->links), s_on_pull_monitor, self);
     zloop_poller (self->loop, &self->signal_item, s_on_signal, self);
     self->announce_timer = zloop_timer (self->loop, LC_ANNOUNCE_MS, 0, s_on_announce, self);
-    if (self->config->start_timeout > 0)
-        self->timeout_timer = zloop_timer (self->loop,
-            (size_t) ceil (self->config->start_timeout * 1000), 1,
-            s_on_start_timeout, self);
+    self->start_deadline_ns = INT64_MAX;
+    if (self->config->start_timeout > 0) {
+        size_t ms = (size_t) ceil (self->config->start_timeout * 1000);
+        self->start_deadline_ns = lc_mono_ns () + (int64_t) ms * 1000000;
+        self->timeout_timer = zloop_timer (self->loop, ms, 1, s_on_start_timeout, self);
+    }
 }
 
 static int

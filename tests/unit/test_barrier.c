@@ -90,6 +90,7 @@ test_refusals (void **state)
     assert_string_equal (d.setting, "speed");
     assert_string_equal (d.here, "10");
     assert_string_equal (d.there, "20");
+    assert_false (d.unreadable);
     //  Other duration, roll, run id in a WELCOME: refused, not answered
     msg = (lc_wire_msg_t) { .type = LC_MSG_WELCOME, .sender = 3, .settings = s_settings };
     msg.settings.duration = 61;
@@ -105,8 +106,11 @@ test_refusals (void **state)
     d = lc_barrier_handle (&barrier, 1, &msg);
     assert_non_null (strstr (d.setting, "run id"));
     assert_string_equal (d.here, "0000000000abcdef");
-    //  Another protocol version while announcing: refused
-    assert_int_equal (lc_barrier_other_version (&barrier, 0).verdict, LC_BARRIER_REFUSE);
+    //  Another protocol version while announcing: refused, its answers
+    //  unreadable (the machine lingers instead of waiting for them)
+    d = lc_barrier_other_version (&barrier, 0);
+    assert_int_equal (d.verdict, LC_BARRIER_REFUSE);
+    assert_true (d.unreadable);
     //  While running, none of this is fatal: rejected and counted
     barrier.phase = LC_BARRIER_RUN;
     msg = (lc_wire_msg_t) { .type = LC_MSG_HELLO, .sender = 2, .settings = s_settings };
